@@ -1,0 +1,71 @@
+// Domain objects in camelCase: exactly what `-o json` emits (SPEC §10). Fields may be added,
+// never renamed.
+
+export type TenantStatus = 'active' | 'inactive';
+export type UserStatus = 'invited' | 'active' | 'inactive' | 'deleted';
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  email: string | null;
+  color: string | null;
+  status: TenantStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  /** Tenant slug, or null for the main account. */
+  tenant: string | null;
+  roles: string[];
+  status: UserStatus;
+  mfaEnabled: boolean;
+  defaultTenant: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+  deletedAt: string | null;
+}
+
+export interface RoleAssignment {
+  role: string;
+  /** Email of the assigner (or their id when they are gone), null for the system. */
+  assignedBy: string | null;
+  assignedAt: string;
+  via: string; // 'direct' | 'team:NAME'
+}
+
+export interface Session {
+  id: string;
+  user: string;
+  tenant: string | null;
+  via: 'password' | 'sso';
+  restricted: boolean;
+  createdAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  tenant: string | null;
+  /** Email of the actor when known (resolved at read time), else the id, else null. */
+  actor: string | null;
+  actorId: string | null;
+  action: string;
+  target: string | null;
+  result: 'success' | 'failure';
+  details: Record<string, unknown>;
+  hash: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

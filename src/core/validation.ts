@@ -1,0 +1,83 @@
+// Every value rule of SPEC §6 in one place. Each validator returns the normalized value or
+// throws a validation error (exit 3) naming the field and the rule.
+import { validationError } from './errors.js';
+
+const controlOrBidi = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+export function validateSlug(slug: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) {
+    throw validationError(
+      `invalid tenant slug ${JSON.stringify(slug)}: use 2-63 lowercase letters, digits and hyphens, starting with a letter or digit`,
+    );
+  }
+  return slug;
+}
+
+export function validateColor(color: string): string {
+  if (!/^#[0-9a-fA-F]{6}$/.test(color)) {
+    throw validationError(`invalid colour ${JSON.stringify(color)}: use #RRGGBB (e.g. #1f6feb)`);
+  }
+  return color.toLowerCase();
+}
+
+export function validateTenantName(name: string): string {
+  const value = name.normalize('NFC').trim();
+  if (value.length < 1 || value.length > 200 || controlOrBidi.test(value)) {
+    throw validationError('invalid tenant name: use 1-200 printable characters');
+  }
+  return value;
+}
+
+// Deliberately conservative: what mail systems accept in practice, without quoted local parts,
+// comments or IP literals. The domain needs a dot.
+const localPart = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+const domainLabel = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+export function validateEmail(email: string, field = 'email'): string {
+  const problem = emailProblem(email);
+  if (problem) throw validationError(`invalid ${field} ${JSON.stringify(truncate(email))}: ${problem}`);
+  return email;
+}
+
+function emailProblem(email: string): string | null {
+  if (email.length === 0) return 'it is empty';
+  if (email.length > 254) return 'it is longer than 254 characters';
+  if (controlOrBidi.test(email)) return 'it contains control characters';
+  if (/\s/.test(email)) return 'it contains spaces';
+  const at = email.split('@');
+  if (at.length !== 2) return at.length < 2 ? 'it has no @' : 'it has more than one @';
+  const [local, domain] = at as [string, string];
+  if (!local || local.length > 64 || !localPart.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+    return 'the part before @ is not valid';
+  }
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((l) => domainLabel.test(l)) || /^\d+$/.test(labels.at(-1)!)) {
+    return 'the domain is not valid';
+  }
+  return null;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.toLowerCase();
+}
+
+const namePattern = /^[\p{L}\p{M}][\p{L}\p{M} .'\u2019-]*$/u;
+
+/** First name: required, 2-100 characters. Last name: optional, up to 100. NFC-normalized. */
+export function validatePersonName(value: string, field: 'first name' | 'last name'): string {
+  const name = value.normalize('NFC').trim();
+  const length = [...name].length;
+  const required = field === 'first name';
+  if (!required && length === 0) return '';
+  if (controlOrBidi.test(name)) throw validationError(`invalid ${field}: control or bidirectional-override characters are not allowed`);
+  if (required && length < 2) throw validationError(`invalid ${field}: it needs at least 2 characters`);
+  if (length > 100) throw validationError(`invalid ${field}: it has more than 100 characters`);
+  if (!namePattern.test(name)) {
+    throw validationError(`invalid ${field} ${JSON.stringify(truncate(name))}: use letters, spaces, dots, hyphens and apostrophes`);
+  }
+  return name;
+}
+
+function truncate(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}

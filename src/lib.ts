@@ -1,0 +1,8 @@
+// The library entry: what the platform embeds to verify keys and check permissions in-process.
+// No top-level await, no process-wide side effects.
+export { openStore, type Store, type OpenOptions } from './store/db.js';
+export { migrateToLatest, schemaStatus, assertSchemaCurrent } from './store/migrate.js';
+export { authorize, type Decision } from './auth/authorize.js';
+export { verifyApiKey, parseKey, type KeyVerification, type KeyFailure } from './auth/api-keys.js';
+export type { Principal } from './auth/principal.js';
+export { AppError, type ErrorCode } from './core/errors.js';

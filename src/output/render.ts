@@ -1,0 +1,149 @@
+// The one output layer: data to stdout as a table (boxed on a terminal, tab-separated off it),
+// JSON, YAML or CSV; messages, warnings and errors to stderr, coloured only on a terminal.
+import { Chalk, type ChalkInstance } from 'chalk';
+import { AppError, usageError } from '../core/errors.js';
+import type { IO } from '../cli/io.js';
+import { csvLine } from './csv.js';
+
+export type OutputFormat = 'table' | 'json' | 'yaml' | 'csv';
+
+export interface Column<T> {
+  key: string;
+  header: string;
+  get: (item: T) => unknown;
+}
+
+export interface RenderOptions {
+  format: OutputFormat;
+  /** --columns a,b,c: which table/CSV columns, in that order. */
+  columns?: string[] | undefined;
+  color: boolean;
+  quiet: boolean;
+}
+
+export class Renderer {
+  readonly chalk: ChalkInstance;
+  readonly #errChalk: ChalkInstance;
+
+  constructor(
+    readonly io: IO,
+    readonly options: RenderOptions,
+  ) {
+    this.chalk = new Chalk({ level: options.color && io.stdoutIsTTY ? 1 : 0 });
+    this.#errChalk = new Chalk({ level: options.color ? 1 : 0 });
+  }
+
+  get format(): OutputFormat {
+    return this.options.format;
+  }
+
+  /** A list: a JSON array (or a page object), or rows of the chosen columns. */
+  async list<T>(items: readonly T[], columns: readonly Column<T>[], page?: { nextCursor: string | null }): Promise<void> {
+    const { format } = this.options;
+    if (format === 'json' || format === 'yaml') {
+      await this.data(page ? { items, nextCursor: page.nextCursor } : items);
+      return;
+    }
+    const chosen = this.#chooseColumns(columns);
+    const rows = items.map((item) => chosen.map((c) => cell(c.get(item))));
+    if (format === 'csv') {
+      this.#out([csvLine(chosen.map((c) => c.key)), ...rows.map(csvLine)].join('\n') + '\n');
+    } else if (this.io.stdoutIsTTY) {
+      if (rows.length === 0) this.say('(none)');
+      else this.#out((await boxedTable(chosen.map((c) => this.chalk.bold(c.header)), rows)) + '\n');
+    } else {
+      if (rows.length > 0) this.#out(rows.map((r) => r.map(tsvCell).join('\t')).join('\n') + '\n');
+    }
+    if (page?.nextCursor && format !== 'csv') this.say(`more: --cursor ${page.nextCursor}`);
+  }
+
+  /** One object: JSON/YAML as is; otherwise label/value lines. */
+  async object(value: unknown, fields: readonly [label: string, value: unknown][]): Promise<void> {
+    const { format } = this.options;
+    if (format === 'json' || format === 'yaml') return this.data(value);
+    if (format === 'csv') throw usageError('-o csv is only for lists');
+    if (this.io.stdoutIsTTY) {
+      const width = Math.max(...fields.map(([l]) => l.length));
+      this.#out(fields.map(([l, v]) => `${this.chalk.bold(l.padEnd(width))}  ${cell(v)}`).join('\n') + '\n');
+    } else {
+      this.#out(fields.map(([l, v]) => `${l}\t${tsvCell(cell(v))}`).join('\n') + '\n');
+    }
+  }
+
+  /** Raw data in the JSON or YAML format (also used for tables of nested data). */
+  async data(value: unknown): Promise<void> {
+    if (this.options.format === 'yaml') {
+      const { stringify } = await import('yaml');
+      this.#out(stringify(value));
+    } else {
+      this.#out(JSON.stringify(value, null, 2) + '\n');
+    }
+  }
+
+  /** Plain text on stdout (a secret shown once, a generated script...). */
+  text(value: string): void {
+    this.#out(value.endsWith('\n') ? value : value + '\n');
+  }
+
+  /** An informational message on stderr (silenced by --quiet). */
+  say(message: string): void {
+    if (!this.options.quiet) this.io.stderr.write(message + '\n');
+  }
+
+  success(message: string): void {
+    this.say(`${this.#errChalk.green('✓')} ${message}`);
+  }
+
+  warn(message: string): void {
+    this.io.stderr.write(`${this.#errChalk.yellow('warning:')} ${message}\n`);
+  }
+
+  /** `error: <what> (<code>)` and a hint line; JSON on stderr with -o json. */
+  error(error: AppError | { code: string; message: string; hint?: string | undefined }): void {
+    if (this.options.format === 'json') {
+      const body: Record<string, unknown> = { code: error.code, message: error.message };
+      if (error.hint) body.hint = error.hint;
+      if (error instanceof AppError && error.data !== undefined) body.details = error.data;
+      this.io.stderr.write(JSON.stringify({ error: body }) + '\n');
+      return;
+    }
+    this.io.stderr.write(`${this.#errChalk.red('error:')} ${oneLine(error.message)} (${error.code})\n`);
+    if (error.hint) this.io.stderr.write(`${this.#errChalk.dim('hint:')} ${oneLine(error.hint)}\n`);
+  }
+
+  #chooseColumns<T>(columns: readonly Column<T>[]): Column<T>[] {
+    const wanted = this.options.columns;
+    if (!wanted || wanted.length === 0) return [...columns];
+    return wanted.map((key) => {
+      const column = columns.find((c) => c.key === key);
+      if (!column) throw usageError(`unknown column "${key}"`, `columns: ${columns.map((c) => c.key).join(', ')}`);
+      return column;
+    });
+  }
+
+  #out(text: string): void {
+    this.io.stdout.write(text);
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+export function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(cell).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function tsvCell(value: string): string {
+  return value.replace(/[\t\r\n]/g, ' ');
+}
+
+async function boxedTable(head: string[], rows: string[][]): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({ head, style: { head: [], border: [] } });
+  table.push(...rows);
+  return table.toString();
+}

@@ -1,0 +1,112 @@
+// Audit events: appended inside the change's own transaction, under the chain-head lock.
+import type { Kysely } from 'kysely';
+import { canonicalJson, checkRun, eventHash, type ChainBreak, type StoredEvent } from '../core/audit-chain.js';
+import { isPostgres } from './dialect.js';
+import type { Database, AuditEventRow } from './schema.js';
+
+export interface NewAuditEvent {
+  at: string;
+  tenantId: string;
+  actorId: string | null;
+  action: string;
+  target?: string | null;
+  result?: 'success' | 'failure';
+  /** Never secrets, never personal data: refer to users by id. */
+  details?: Record<string, unknown>;
+}
+
+export async function appendAudit(trx: Kysely<Database>, event: NewAuditEvent): Promise<number> {
+  // On PostgreSQL the row lock serializes appends across processes; on SQLite the IMMEDIATE
+  // transaction already holds the write lock.
+  let query = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
+  if (isPostgres(trx)) query = query.forUpdate();
+  const head = await query.executeTakeFirstOrThrow();
+  const fields = {
+    seq: Number(head.seq) + 1,
+    at: event.at,
+    tenantId: event.tenantId,
+    actorId: event.actorId,
+    action: event.action,
+    target: event.target ?? null,
+    result: event.result ?? 'success',
+    details: canonicalJson(event.details ?? {}),
+  };
+  const hash = eventHash(head.hash, fields);
+  await trx
+    .insertInto('audit_events')
+    .values({
+      seq: fields.seq,
+      at: fields.at,
+      tenant_id: fields.tenantId,
+      actor_id: fields.actorId,
+      action: fields.action,
+      target: fields.target,
+      result: fields.result,
+      details: fields.details,
+      prev_hash: head.hash,
+      hash,
+    })
+    .execute();
+  await trx.updateTable('audit_head').set({ seq: fields.seq, hash }).where('id', '=', 1).execute();
+  return fields.seq;
+}
+
+export function toStoredEvent(row: AuditEventRow): StoredEvent {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    tenantId: row.tenant_id,
+    actorId: row.actor_id,
+    action: row.action,
+    target: row.target,
+    result: row.result,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Events checked. */
+  checked: number;
+  /** First event verified (after any prune). */
+  fromSeq: number;
+  headSeq: number;
+  firstBreak: ChainBreak | null;
+}
+
+/** Walks the whole chain in seq order, in pages, from the anchor left by the last prune. */
+export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): Promise<VerifyResult> {
+  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  let position = { seq: Number(head.anchor_seq), hash: head.anchor_hash };
+  const fromSeq = position.seq + 1;
+  let checked = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>', position.seq)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) break;
+    const outcome = checkRun(position, rows.map(toStoredEvent));
+    if ('break' in outcome) {
+      return { ok: false, checked, fromSeq, headSeq: Number(head.seq), firstBreak: outcome.break };
+    }
+    checked += rows.length;
+    position = outcome;
+  }
+  // Rows deleted from the end of the chain leave the head pointing past them.
+  if (position.seq !== Number(head.seq) || position.hash !== head.hash) {
+    return {
+      ok: false,
+      checked,
+      fromSeq,
+      headSeq: Number(head.seq),
+      firstBreak: { seq: position.seq + 1, reason: `the chain head is at event ${Number(head.seq)} but the events stop at ${position.seq} (events deleted)` },
+    };
+  }
+  return { ok: true, checked, fromSeq, headSeq: Number(head.seq), firstBreak: null };
+}

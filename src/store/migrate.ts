@@ -1,0 +1,97 @@
+// Schema migrations: the files in migrations/, applied in one transaction (IMMEDIATE on SQLite,
+// advisory-locked on PostgreSQL), and the check every command makes before touching the store.
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import * as m0001 from '../../migrations/0001_initial.js';
+import { AppError } from '../core/errors.js';
+import type { Store } from './db.js';
+
+/** Every migration this build knows, by name; names sort in the order they apply. */
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+export const knownMigrations = Object.keys(migrations).sort();
+export const latestSchemaVersion = knownMigrations.length;
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export interface SchemaStatus {
+  /** Number of applied migrations this build knows (0 for an empty store). */
+  version: number;
+  latest: number;
+  applied: string[];
+  pending: string[];
+  /** Applied migrations this build does not know: the store is newer than the tool. */
+  unknown: string[];
+}
+
+async function appliedMigrations(store: Store): Promise<string[]> {
+  const db = store.db as unknown as Kysely<any>;
+  const exists =
+    store.dialect === 'sqlite'
+      ? await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)
+      : await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = current_schema() and tablename = 'kysely_migration'`.execute(db);
+  if (Number(exists.rows[0]?.n ?? 0) === 0) return [];
+  const rows = await db.selectFrom('kysely_migration').select('name').orderBy('name').execute();
+  return rows.map((r: { name: string }) => r.name);
+}
+
+export async function schemaStatus(store: Store): Promise<SchemaStatus> {
+  const applied = await appliedMigrations(store);
+  const known = new Set(knownMigrations);
+  const unknown = applied.filter((name) => !known.has(name));
+  const done = new Set(applied);
+  return {
+    version: applied.filter((name) => known.has(name)).length + unknown.length,
+    latest: latestSchemaVersion,
+    applied,
+    pending: knownMigrations.filter((name) => !done.has(name)),
+    unknown,
+  };
+}
+
+function tooNew(status: SchemaStatus): AppError {
+  return new AppError(
+    'schema_too_new',
+    `the store's schema (version ${status.version}) is newer than this iamctl knows (version ${status.latest})`,
+    { hint: 'upgrade iamctl to work with this store' },
+  );
+}
+
+/** Applies every pending migration in one transaction; returns the names applied. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const before = await schemaStatus(store);
+  if (before.unknown.length > 0) throw tooNew(before);
+  // The whole run, including Kysely's own bookkeeping tables, happens in one transaction:
+  // a second `db migrate` waits for the first and then finds nothing to do.
+  const outcome = await store.write(async (trx) => {
+    const migrator = new Migrator({ db: trx, provider });
+    return migrator.migrateToLatest();
+  });
+  if (outcome.error) {
+    const failed = outcome.results?.find((r) => r.status === 'Error');
+    throw new AppError('internal', `migration ${failed?.migrationName ?? ''} failed: ${(outcome.error as Error).message}`, {
+      cause: outcome.error,
+    });
+  }
+  return (outcome.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Refuses to work on a store without the schema this build expects, naming the fix. */
+export async function assertSchemaCurrent(store: Store): Promise<void> {
+  const status = await schemaStatus(store);
+  if (status.unknown.length > 0) throw tooNew(status);
+  if (status.applied.length === 0) {
+    throw new AppError('not_initialized', `the store at ${store.location} has no schema`, {
+      hint: 'run `iamctl init` to set it up (or `iamctl db migrate` to create only the schema)',
+    });
+  }
+  if (status.pending.length > 0) {
+    throw new AppError(
+      'schema_outdated',
+      `the store's schema (version ${status.version}) is older than this iamctl (version ${status.latest})`,
+      { hint: 'run `iamctl db migrate`' },
+    );
+  }
+}
