@@ -8,9 +8,11 @@ const tenant = () => import('./commands/tenant.js');
 const audit = () => import('./commands/audit.js');
 const db = () => import('./commands/db.js');
 const env = () => import('./commands/env.js');
+const user = () => import('./commands/user.js');
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
+  { name: 'user', aliases: ['users'], summary: 'Manage users' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -98,6 +100,23 @@ export const commands: readonly CommandSpec[] = [
   { path: ['tenant', 'default'], summary: 'Show or set the tenant applied at login', args: ['[slug]'],
     options: [{ flags: '--clear', description: 'sign in to the main account' }],
     guard: { kind: 'permission', permission: 'tenants:read', in: 'main' }, mutates: true, load: tenant, handler: 'defaultTenant' },
+
+  { path: ['user', 'create'], summary: 'Create a user: active with --password-stdin, otherwise invited',
+    options: [
+      { flags: '--email <email>', description: 'email (unique, cannot change later)' },
+      { flags: '--first-name <name>', description: 'first name (2-100 characters)' },
+      { flags: '--last-name <name>', description: 'last name' },
+      { flags: '--role <role>', description: 'role (repeatable; default: the setting users.defaultRole)', repeatable: true },
+      { flags: '--team <team>', description: 'team to join (repeatable)', repeatable: true },
+      { flags: '--password-stdin', description: 'read the password from stdin: the user is active' },
+      { flags: '--invite', description: 'invite the user to set a password (the default off a terminal)' },
+    ],
+    guard: { kind: 'permission', permission: 'users:create' }, mutates: true,
+    examples: [
+      'iamctl user create --tenant acme --email ada@acme.example --first-name Ada --role admin --invite',
+      "printf '%s\\n' \"$PW\" | iamctl user create --email ops@acme.example --first-name Ops --password-stdin",
+    ],
+    load: user, handler: 'create' },
 
   { path: ['audit', 'list'], summary: 'List audit events, newest first', list: true,
     options: [

@@ -1,0 +1,32 @@
+// user create (the rest of the user commands: see the users issue)
+import { createUser } from '../../core/users.js';
+import { usageError } from '../../core/errors.js';
+import type { CommandContext } from '../context.js';
+import { userFields } from '../views.js';
+
+type Opts = Record<string, any>;
+
+export async function create(ctx: CommandContext, _args: unknown[], opts: Opts): Promise<void> {
+  if (opts.passwordStdin && opts.invite) throw usageError('give --password-stdin or --invite, not both');
+  const email = await ctx.value('--email', opts.email, 'Email:');
+  const firstName = await ctx.value('--first-name', opts.firstName, 'First name:');
+  let withPassword = opts.passwordStdin === true;
+  if (!withPassword && !opts.invite && ctx.canPrompt) {
+    withPassword = (await ctx.prompter.select('Password', [
+      { value: 'invite', name: 'Send an invitation (the user sets it)' },
+      { value: 'password', name: 'Set a password now' },
+    ])) === 'password';
+  }
+  const password = withPassword ? await ctx.secret('--password-stdin', opts.passwordStdin === true, 'Password:') : undefined;
+  const acting = await ctx.actingTenant();
+  const created = await createUser(await ctx.deps(), await ctx.principal(), acting.row.id, {
+    email,
+    firstName,
+    lastName: opts.lastName,
+    roles: opts.role,
+    teams: opts.team,
+    password,
+  });
+  await ctx.out.object(created.user, userFields(created.user));
+  ctx.out.success(`created ${created.user.status} user ${created.user.email} in ${created.user.tenant ?? 'the main account'}`);
+}

@@ -1,0 +1,155 @@
+// Users: creation (active with a password, or invited) with every rule of SPEC §6.
+import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/principal.js';
+import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
+import { newToken, sha256Hex } from '../auth/tokens.js';
+import { appendAudit } from '../store/audit-repo.js';
+import { isUniqueViolation } from '../store/db.js';
+import { assignRoles, roleExists } from '../store/role-repo.js';
+import type { Database, UserRow } from '../store/schema.js';
+import { loadStoredSettings } from '../store/settings-repo.js';
+import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
+import { nameColumns, toUserObject } from '../store/user-repo.js';
+import { addHours, type Deps } from './deps.js';
+import { conflict, notFound, validationError } from './errors.js';
+import { newId } from './ids.js';
+import type { User } from './model.js';
+import { resolveSetting, settingNumber } from './settings.js';
+import { normalizeEmail, validateEmail, validatePersonName } from './validation.js';
+
+export interface CreateUserInput {
+  email: string;
+  firstName: string;
+  lastName?: string | undefined;
+  /** Role ids; empty or absent: the setting users.defaultRole. */
+  roles?: readonly string[] | undefined;
+  /** Team names in the same tenant. */
+  teams?: readonly string[] | undefined;
+  /** A password makes the user active; without one the user is invited. */
+  password?: string | undefined;
+}
+
+export interface CreatedUser {
+  user: User;
+  /** The invitation made for an invited user; its token is for delivery only. */
+  invitation: { id: string; token: string; expiresAt: string } | null;
+}
+
+const emailTaken = (email: string) =>
+  conflict(`a user with email ${email} already exists`, 'emails are unique across the store, also against deleted users until they are purged');
+
+/** Roles for a new user in a tenant: checked to exist there; super-admin only in the main account. */
+export async function resolveNewUserRoles(db: Kysely<Database>, tenantId: string, requested: readonly string[] | undefined): Promise<string[]> {
+  let roles = [...new Set(requested ?? [])];
+  if (roles.length === 0) {
+    if (tenantId === MAIN_TENANT_ID) {
+      throw validationError('in the main account a user needs --role super-admin', 'or create the user in a tenant with --tenant <slug>');
+    }
+    const settings = await loadStoredSettings(db, { tenantId });
+    roles = [String(resolveSetting(settings, 'users.defaultRole').value)];
+  }
+  for (const role of roles) {
+    if (role === 'super-admin' && tenantId !== MAIN_TENANT_ID) {
+      throw validationError('super-admin is only for main-account users', 'omit --tenant (and switch to the main account) to create a super admin');
+    }
+    if (tenantId === MAIN_TENANT_ID && role !== 'super-admin') {
+      throw validationError(`role ${role} is a tenant role: main-account users are super admins`, 'create the user in a tenant with --tenant <slug>');
+    }
+    if (!(await roleExists(db, tenantId, role))) throw notFound(`role ${role}`, 'see `iamctl role list`');
+  }
+  return roles;
+}
+
+async function resolveTeams(db: Kysely<Database>, tenantId: string, names: readonly string[]): Promise<{ id: string; name: string }[]> {
+  const teams: { id: string; name: string }[] = [];
+  for (const name of new Set(names)) {
+    const team = await db.selectFrom('teams').select(['id', 'name']).where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+    if (!team) throw notFound(`team ${name}`, 'see `iamctl team list`');
+    teams.push(team);
+  }
+  return teams;
+}
+
+export async function createUser(deps: Deps, actor: Principal, tenantId: string, input: CreateUserInput): Promise<CreatedUser> {
+  const email = validateEmail(input.email);
+  const firstName = validatePersonName(input.firstName, 'first name');
+  const lastName = validatePersonName(input.lastName ?? '', 'last name');
+  const { db } = deps.store;
+  const roles = await resolveNewUserRoles(db, tenantId, input.roles);
+  const teams = await resolveTeams(db, tenantId, input.teams ?? []);
+  if (await db.selectFrom('users').select('id').where('email_lower', '=', normalizeEmail(email)).executeTakeFirst()) {
+    throw emailTaken(email);
+  }
+  const passwordHash = input.password === undefined ? null : await hashPassword(await checkPasswordPolicy(input.password, email));
+  const now = deps.now();
+  const at = now.toISOString();
+  const row: Omit<UserRow, 'rid'> = {
+    id: newId(),
+    tenant_id: tenantId,
+    email,
+    email_lower: normalizeEmail(email),
+    first_name: firstName,
+    last_name: lastName,
+    ...nameColumns(firstName, lastName),
+    status: passwordHash ? 'active' : 'invited',
+    password_hash: passwordHash,
+    default_tenant_id: null,
+    mfa_enabled: 0,
+    created_at: at,
+    updated_at: at,
+    last_login_at: null,
+    deleted_at: null,
+  };
+  try {
+    const invitation = await deps.store.write(async (trx) => {
+      await trx.insertInto('users').values(row).execute();
+      await assignRoles(trx, tenantId, row.id, roles, actor.userId, at);
+      if (teams.length > 0) {
+        await trx
+          .insertInto('team_members')
+          .values(teams.map((t) => ({ tenant_id: tenantId, team_id: t.id, user_id: row.id, added_by: actor.userId, added_at: at })))
+          .execute();
+      }
+      await appendAudit(trx, {
+        at,
+        tenantId,
+        actorId: actor.userId,
+        action: 'user.create',
+        target: `user:${row.id}`,
+        details: { roles, teams: teams.map((t) => t.name), status: row.status },
+      });
+      return row.status === 'invited' ? insertInvitation(trx, row, actor.userId, now) : null;
+    });
+    return { user: await toUserObject(db, { ...row, rid: 0 }), invitation };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken(email);
+    throw error;
+  }
+}
+
+/** A new pending invitation for an invited user (TTL from invitations.ttlHours), audited. */
+export async function insertInvitation(
+  trx: Kysely<Database>,
+  user: Pick<UserRow, 'id' | 'tenant_id'>,
+  createdBy: string | null,
+  now: Date,
+): Promise<{ id: string; token: string; expiresAt: string }> {
+  const settings = await loadStoredSettings(trx, { tenantId: user.tenant_id });
+  const token = newToken();
+  const id = newId();
+  const at = now.toISOString();
+  const expiresAt = addHours(now, settingNumber(settings, 'invitations.ttlHours'));
+  await trx
+    .insertInto('invitations')
+    .values({ tenant_id: user.tenant_id, id, user_id: user.id, token_hash: sha256Hex(token), created_by: createdBy, created_at: at, expires_at: expiresAt })
+    .execute();
+  await appendAudit(trx, {
+    at,
+    tenantId: user.tenant_id,
+    actorId: createdBy,
+    action: 'invitation.create',
+    target: `user:${user.id}`,
+    details: { invitation: id, expiresAt },
+  });
+  return { id, token, expiresAt };
+}
