@@ -6,13 +6,17 @@ import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { auditCommands } from './registry/audit.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
+import { keyCommands } from './registry/key.js';
 import { sessionCommands } from './registry/session.js';
+import { settingsCommands } from './registry/settings.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
   { name: 'user', aliases: ['users'], summary: 'Manage users' },
+  { name: 'key', aliases: ['keys'], summary: 'Manage API keys and verify them' },
+  { name: 'settings', aliases: ['setting'], summary: 'Read and change settings (global, tenant, user)' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -21,6 +25,8 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...keyCommands,
+  ...settingsCommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,

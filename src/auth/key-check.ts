@@ -1,0 +1,191 @@
+// The checks of API key verification, as pure code over one looked-up row, and the SQL of the
+// SQLite hot path. Nothing here loads the query builder: the in-process fast path and the
+// `key verify` fast path both run this. The SQL text is exactly what src/store/key-repo.ts
+// compiles to on SQLite (a test holds the two together), and the decision is this one function
+// whichever path found the row, so the fast path is as correct as the builder path.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { VerifiedKey } from '../core/model.js';
+import { resolveSetting } from '../core/settings.js';
+import type { StoredSettings } from '../store/settings-repo.js';
+import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
+import { digestsEqual, sha256Hex } from './tokens.js';
+
+export const apiKeyPolicyKeys = {
+  enabled: 'security.apiKeys.enabled',
+  apiUserOnly: 'security.apiKeys.apiUserOnly',
+} as const;
+
+/** Why a key cannot be used. `unknown` also covers a known id with a wrong secret. */
+export type KeyFailure =
+  | 'malformed'
+  | 'unknown'
+  | 'revoked'
+  | 'expired'
+  | 'user inactive'
+  | 'tenant inactive'
+  | 'disabled by policy';
+
+/** The outcome of verifying a key. */
+export type KeyVerification =
+  | {
+      valid: true;
+      keyId: string;
+      name: string;
+      userId: string;
+      email: string;
+      /** The owner's tenant id (`main` for the main account). */
+      tenantId: string;
+      /** The owner's tenant slug, or null for the main account. */
+      tenant: string | null;
+      expiresAt: string | null;
+      lastUsedAt: string | null;
+    }
+  | {
+      valid: false;
+      reason: KeyFailure;
+      /** The key id when it names a key (then the failure was audited), else null. */
+      keyId: string | null;
+    };
+
+export interface KeyLookupRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  secret_hash: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  email: string;
+  user_status: string;
+  tenant_slug: string;
+  tenant_status: string;
+  /** Stored JSON values of the key policy (null: not set at that scope). */
+  user_enabled: string | null;
+  tenant_enabled: string | null;
+  global_enabled: string | null;
+  tenant_api_user_only: string | null;
+  global_api_user_only: string | null;
+  /** Holds the api-user role directly (1/0 on SQLite, boolean on PostgreSQL). */
+  api_user: number | boolean;
+}
+
+// prettier-ignore
+export const keyLookupSql =
+  'select "k"."id", "k"."tenant_id", "k"."user_id", "k"."name", "k"."secret_hash", "k"."expires_at", "k"."revoked_at", "k"."last_used_at", "u"."email", "u"."status" as "user_status", "t"."slug" as "tenant_slug", "t"."status" as "tenant_status", ' +
+  '(select "s"."value" from "user_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."user_id" = "k"."user_id" and "s"."key" = ?) as "user_enabled", ' +
+  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = ?) as "tenant_enabled", ' +
+  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = ? and "s"."key" = ?) as "global_enabled", ' +
+  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = ?) as "tenant_api_user_only", ' +
+  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = ? and "s"."key" = ?) as "global_api_user_only", ' +
+  'exists (select "r"."role_id" from "role_assignments" as "r" where "r"."tenant_id" = "k"."tenant_id" and "r"."user_id" = "k"."user_id" and "r"."role_id" = ?) as "api_user" ' +
+  'from "api_keys" as "k" inner join "users" as "u" on "u"."tenant_id" = "k"."tenant_id" and "u"."id" = "k"."user_id" inner join "tenants" as "t" on "t"."id" = "k"."tenant_id" where "k"."id" = ?';
+
+const { enabled, apiUserOnly } = apiKeyPolicyKeys;
+
+export function keyLookupParams(keyId: string): string[] {
+  return [enabled, enabled, MAIN_TENANT_ID, enabled, apiUserOnly, MAIN_TENANT_ID, apiUserOnly, 'api-user', keyId];
+}
+
+/** `last used` is written at most once a minute per key; the condition also holds across processes. */
+export const touchKeySql = 'update "api_keys" set "last_used_at" = ? where "id" = ? and ("last_used_at" is null or "last_used_at" <= ?)';
+export const lastUsedResolutionMs = 60_000;
+
+export function touchKeyParams(keyId: string, now: Date): string[] {
+  return [now.toISOString(), keyId, new Date(now.getTime() - lastUsedResolutionMs).toISOString()];
+}
+
+export function lastUsedDue(lastUsedAt: string | null, now: Date): boolean {
+  return lastUsedAt === null || now.getTime() - Date.parse(lastUsedAt) >= lastUsedResolutionMs;
+}
+
+export const directRolesSql = 'select "role_id" from "role_assignments" where "tenant_id" = ? and "user_id" = ? order by "role_id"';
+
+/** The key policy values stored at each scope, as the settings resolver reads them. */
+function policySettings(row: KeyLookupRow): StoredSettings {
+  const stored: StoredSettings = { global: new Map(), tenant: new Map(), user: new Map() };
+  if (row.global_enabled !== null) stored.global.set(enabled, JSON.parse(row.global_enabled));
+  if (row.global_api_user_only !== null) stored.global.set(apiUserOnly, JSON.parse(row.global_api_user_only));
+  // In the main account the tenant row *is* the global one; the resolver sees it once.
+  if (row.tenant_id !== MAIN_TENANT_ID) {
+    if (row.tenant_enabled !== null) stored.tenant.set(enabled, JSON.parse(row.tenant_enabled));
+    if (row.tenant_api_user_only !== null) stored.tenant.set(apiUserOnly, JSON.parse(row.tenant_api_user_only));
+  }
+  if (row.user_enabled !== null) stored.user.set(enabled, JSON.parse(row.user_enabled));
+  return stored;
+}
+
+/**
+ * Every check after the lookup, in order: the secret (constant-time; a wrong secret answers
+ * like an unknown key), revocation, expiry, the user's and the tenant's status, then the key
+ * policy (`security.apiKeys.enabled`, user > tenant > global; `apiUserOnly`). Null: valid.
+ */
+export function keyFailure(row: KeyLookupRow, secret: string, at: string): KeyFailure | null {
+  if (!digestsEqual(sha256Hex(secret), row.secret_hash)) return 'unknown';
+  if (row.revoked_at) return 'revoked';
+  if (row.expires_at && row.expires_at <= at) return 'expired';
+  if (row.user_status !== 'active') return 'user inactive';
+  if (row.tenant_status !== 'active') return 'tenant inactive';
+  const settings = policySettings(row);
+  if (resolveSetting(settings, enabled).value !== true) return 'disabled by policy';
+  if (resolveSetting(settings, apiUserOnly).value === true && !row.api_user) return 'disabled by policy';
+  return null;
+}
+
+/** A valid key's verification result, from its row. */
+export function validKey(row: KeyLookupRow, lastUsedAt: string | null): Extract<KeyVerification, { valid: true }> {
+  return {
+    valid: true,
+    keyId: row.id,
+    name: row.name,
+    userId: row.user_id,
+    email: row.email,
+    tenantId: row.tenant_id,
+    tenant: row.tenant_id === MAIN_TENANT_ID ? null : row.tenant_slug,
+    expiresAt: row.expires_at,
+    lastUsedAt,
+  };
+}
+
+/** What `key verify` prints: the principal behind a valid key, with their direct roles. */
+export function verifiedKey(result: Extract<KeyVerification, { valid: true }>, roles: readonly string[]): VerifiedKey {
+  return {
+    valid: true,
+    key: result.keyId,
+    user: result.email,
+    userId: result.userId,
+    tenant: result.tenant,
+    roles: [...roles],
+    expiresAt: result.expiresAt,
+  };
+}
+
+// The work of a secret comparison, for ids that match no key: unknown ids and wrong secrets
+// then cost the same hashing and comparing (only a known id's failure is audited).
+const noSuchSecretHash = sha256Hex('iamctl: no key has this id');
+
+export function compareAgainstNothing(secret: string): void {
+  digestsEqual(sha256Hex(secret), noSuchSecretHash);
+}
+
+export interface SqliteKeyStatements {
+  lookup: BetterSqlite3.Statement<string[], KeyLookupRow>;
+  touch: BetterSqlite3.Statement<string[]>;
+  roles: BetterSqlite3.Statement<string[], { role_id: string }>;
+}
+
+const prepared = new WeakMap<BetterSqlite3.Database, SqliteKeyStatements>();
+
+/** The hot path's statements, prepared once per SQLite handle. */
+export function sqliteKeyStatements(raw: BetterSqlite3.Database): SqliteKeyStatements {
+  let statements = prepared.get(raw);
+  if (!statements) {
+    statements = {
+      lookup: raw.prepare<string[], KeyLookupRow>(keyLookupSql),
+      touch: raw.prepare<string[]>(touchKeySql),
+      roles: raw.prepare<string[], { role_id: string }>(directRolesSql),
+    };
+    prepared.set(raw, statements);
+  }
+  return statements;
+}

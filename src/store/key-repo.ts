@@ -1,0 +1,145 @@
+// API keys: the verification lookup (as a dialect-neutral query), lists, and the row -> domain
+// mapping. The SQLite hot path runs the same lookup as prepared SQL text (src/auth/key-check.ts);
+// a test proves that text is exactly what this builder compiles to.
+import type { Kysely } from 'kysely';
+import { apiKeyPolicyKeys, touchKeyParams, type KeyLookupRow } from '../auth/key-check.js';
+import type { ApiKey, ApiKeyStatus } from '../core/model.js';
+import type { ApiKeyRow, Database } from './schema.js';
+import { MAIN_TENANT_ID } from './tenant-repo.js';
+
+/**
+ * Everything verification needs in one round trip: the key, its user's and tenant's status,
+ * the stored values of the key policy at the three scopes, and whether the user holds api-user.
+ */
+export function keyLookupQuery(db: Kysely<Database>, keyId: string) {
+  const { enabled, apiUserOnly } = apiKeyPolicyKeys;
+  return db
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'k.tenant_id').onRef('u.id', '=', 'k.user_id'))
+    .innerJoin('tenants as t', 't.id', 'k.tenant_id')
+    .select((eb) => [
+      'k.id',
+      'k.tenant_id',
+      'k.user_id',
+      'k.name',
+      'k.secret_hash',
+      'k.expires_at',
+      'k.revoked_at',
+      'k.last_used_at',
+      'u.email',
+      'u.status as user_status',
+      't.slug as tenant_slug',
+      't.status as tenant_status',
+      eb
+        .selectFrom('user_settings as s')
+        .select('s.value')
+        .whereRef('s.tenant_id', '=', 'k.tenant_id')
+        .whereRef('s.user_id', '=', 'k.user_id')
+        .where('s.key', '=', enabled)
+        .as('user_enabled'),
+      eb.selectFrom('tenant_settings as s').select('s.value').whereRef('s.tenant_id', '=', 'k.tenant_id').where('s.key', '=', enabled).as('tenant_enabled'),
+      eb.selectFrom('tenant_settings as s').select('s.value').where('s.tenant_id', '=', MAIN_TENANT_ID).where('s.key', '=', enabled).as('global_enabled'),
+      eb
+        .selectFrom('tenant_settings as s')
+        .select('s.value')
+        .whereRef('s.tenant_id', '=', 'k.tenant_id')
+        .where('s.key', '=', apiUserOnly)
+        .as('tenant_api_user_only'),
+      eb.selectFrom('tenant_settings as s').select('s.value').where('s.tenant_id', '=', MAIN_TENANT_ID).where('s.key', '=', apiUserOnly).as('global_api_user_only'),
+      eb
+        .exists(
+          eb
+            .selectFrom('role_assignments as r')
+            .select('r.role_id')
+            .whereRef('r.tenant_id', '=', 'k.tenant_id')
+            .whereRef('r.user_id', '=', 'k.user_id')
+            .where('r.role_id', '=', 'api-user'),
+        )
+        .as('api_user'),
+    ])
+    .where('k.id', '=', keyId);
+}
+
+export async function lookupKey(db: Kysely<Database>, keyId: string): Promise<KeyLookupRow | undefined> {
+  return (await keyLookupQuery(db, keyId).executeTakeFirst()) as KeyLookupRow | undefined;
+}
+
+/** Records a use, at most once a minute per key (the condition holds across processes too). */
+export function touchKeyQuery(db: Kysely<Database>, keyId: string, now: Date) {
+  const [at, , notAfter] = touchKeyParams(keyId, now) as [string, string, string];
+  return db
+    .updateTable('api_keys')
+    .set({ last_used_at: at })
+    .where('id', '=', keyId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', notAfter)]));
+}
+
+/** Direct role ids of a user, sorted (what `key verify` prints as the principal's roles). */
+export function directRolesQuery(db: Kysely<Database>, tenantId: string, userId: string) {
+  return db.selectFrom('role_assignments').select('role_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId).orderBy('role_id');
+}
+
+export function keyStatus(row: Pick<ApiKeyRow, 'revoked_at' | 'expires_at'>, at: string): ApiKeyStatus {
+  if (row.revoked_at) return 'revoked';
+  if (row.expires_at && row.expires_at <= at) return 'expired';
+  return 'active';
+}
+
+/** Maps key rows to domain keys, resolving owners' and creators' emails and tenants' slugs. */
+export async function toApiKeys(db: Kysely<Database>, rows: readonly ApiKeyRow[], at: string): Promise<ApiKey[]> {
+  if (rows.length === 0) return [];
+  const userIds = [...new Set(rows.flatMap((r) => [r.user_id, r.created_by, r.revoked_by].filter((x): x is string => !!x)))];
+  const tenantIds = [...new Set(rows.map((r) => r.tenant_id))];
+  const [users, tenants] = await Promise.all([
+    db.selectFrom('users').select(['id', 'email']).where('id', 'in', userIds).execute(),
+    db.selectFrom('tenants').select(['id', 'slug']).where('id', 'in', tenantIds).execute(),
+  ]);
+  const emails = new Map(users.map((u) => [u.id, u.email]));
+  const slugs = new Map(tenants.map((t) => [t.id, t.id === MAIN_TENANT_ID ? null : t.slug]));
+  const email = (id: string | null) => (id ? (emails.get(id) ?? id) : null);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    user: email(r.user_id)!,
+    userId: r.user_id,
+    tenant: slugs.get(r.tenant_id) ?? null,
+    hint: r.hint,
+    status: keyStatus(r, at),
+    createdAt: r.created_at,
+    createdBy: email(r.created_by),
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  }));
+}
+
+export async function findKeyRow(db: Kysely<Database>, tenantId: string, keyId: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', '=', keyId).executeTakeFirst();
+}
+
+export async function userKeyRows(db: Kysely<Database>, tenantId: string, userId: string): Promise<ApiKeyRow[]> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export interface KeyPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** One page of a tenant's keys, newest first; `after` continues a previous page. */
+export async function tenantKeyRows(db: Kysely<Database>, tenantId: string, limit: number, after?: KeyPosition): Promise<ApiKeyRow[]> {
+  let q = db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId);
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
+    );
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}

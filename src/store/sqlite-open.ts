@@ -1,0 +1,41 @@
+// Opens an SQLite store file with the pragmas every connection needs. No query builder here:
+// the `key verify` fast path opens the store through this alone.
+import type BetterSqlite3 from 'better-sqlite3';
+import { AppError } from '../core/errors.js';
+
+export const defaultBusyTimeoutMs = 15000;
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** An existing store file, opened with WAL, busy_timeout, foreign keys, FULL sync and secure delete. */
+export async function openSqliteFile(absolute: string, busyTimeoutMs = defaultBusyTimeoutMs): Promise<BetterSqlite3.Database> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
+  let raw: BetterSqlite3.Database | undefined;
+  try {
+    raw = new SqliteDatabase(absolute, { fileMustExist: true });
+    // The first pragma reads the header: a file that is not SQLite fails here, not later.
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('synchronous = FULL');
+    // Purged personal data is overwritten, not left in free pages.
+    raw.pragma('secure_delete = ON');
+    return raw;
+  } catch (error) {
+    raw?.close();
+    throw new AppError('store_unavailable', `cannot open store ${absolute}: ${describeSqliteError(error)}`, {
+      hint: 'check that --db points at an iamctl store (SQLite file) and that it is readable',
+      cause: error,
+    });
+  }
+}
+
+function describeSqliteError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'the file is not an SQLite database (or it is corrupt)';
+  if (code === 'SQLITE_CANTOPEN') return 'the file cannot be opened';
+  if (code === 'SQLITE_READONLY') return 'the file is read-only';
+  return (error as Error).message;
+}
