@@ -51,6 +51,11 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Opens a store: an SQLite file (which must exist unless `create` is set) or a `postgres://`
+ * URL. Check it with `assertSchemaCurrent` before use and `close()` it when done.
+ * Throws an AppError `store_unavailable` (cannot open or reach it) or `not_initialized`.
+ */
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
   return isPostgresUrl(location) ? openPostgres(location) : openSqlite(location, options);
 }
