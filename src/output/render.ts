@@ -3,6 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { AppError, usageError } from '../core/errors.js';
 import type { IO } from '../cli/io.js';
+import { named } from '../util/interop.js';
 import { csvLine } from './csv.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml' | 'csv';
@@ -73,7 +74,7 @@ export class Renderer {
   /** Raw data in the JSON or YAML format (also used for tables of nested data). */
   async data(value: unknown): Promise<void> {
     if (this.options.format === 'yaml') {
-      const { stringify } = await import('yaml');
+      const { stringify } = named(await import('yaml'));
       this.#out(stringify(value));
     } else {
       this.#out(JSON.stringify(value, null, 2) + '\n');
