@@ -14,6 +14,9 @@ const migrations: Record<string, Migration> = {
 export const knownMigrations = Object.keys(migrations).sort();
 export const latestSchemaVersion = knownMigrations.length;
 
+/** Arbitrary, fixed: the advisory lock every iamctl migration on PostgreSQL takes first. */
+const migrationLockKey = 0x1a3c71;
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export interface SchemaStatus {
@@ -70,6 +73,9 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   // The whole run, including Kysely's own bookkeeping tables, happens in one transaction:
   // a second `db migrate` waits for the first and then finds nothing to do.
   const outcome = await store.write(async (trx) => {
+    // PostgreSQL: concurrent `create table if not exists` can still collide (and an error
+    // aborts the transaction), so migrators queue on an advisory lock before touching anything.
+    if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${migrationLockKey})`.execute(trx);
     const migrator = new Migrator({ db: trx, provider });
     return migrator.migrateToLatest();
   });

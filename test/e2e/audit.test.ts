@@ -1,8 +1,7 @@
 // Foundation II: the audit chain, its listing and its verification; env.
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cli, expectFailure, initializedCli, login } from '../helpers/cli.js';
+import { cli, expectFailure, initializedCli, login, type Cli } from '../helpers/cli.js';
 
 async function withHistory() {
   const c = await initializedCli();
@@ -11,10 +10,8 @@ async function withHistory() {
   return c;
 }
 
-function tamper(c: { dbPath: string }, statement: string): void {
-  const db = new Database(c.dbPath);
-  db.exec(statement);
-  db.close();
+async function tamper(c: Cli, statement: string): Promise<void> {
+  await c.sql(statement);
 }
 
 describe('audit', () => {
@@ -51,7 +48,7 @@ describe('audit', () => {
     ['a re-chained edit', "update audit_events set target = 'tenant:evil', hash = 'x' || substr(hash, 2) where seq = 4", 4, /do not match its hash/],
   ])('audit verify reports %s (8), naming the first broken event', async (_what, statement, seq, reason) => {
     const c = await withHistory();
-    tamper(c, statement);
+    await tamper(c, statement);
     const r = await c.run(['audit', 'verify', '-o', 'json']);
     expect(r.exitCode).toBe(8);
     const result = JSON.parse(r.stdout);
@@ -64,7 +61,7 @@ describe('audit', () => {
     const c = await withHistory();
     const pw = 'Tenant-Admin-Pass1';
     expect((await c.run(['user', 'create', '--tenant', 'globex', '--email', 'g@globex.example', '--first-name', 'Gina', '--role', 'admin', '--password-stdin'], { input: `${pw}\n` })).exitCode).toBe(0);
-    const gina = cli({ db: c.dbPath });
+    const gina = cli({ db: c.db });
     expect((await login(gina, 'g@globex.example', pw)).exitCode).toBe(0);
     const events = (await gina.json(['audit', 'list'])).items;
     expect(events.length).toBeGreaterThan(0);
@@ -79,7 +76,7 @@ describe('env', () => {
     const c = await withHistory();
     const env = await c.json(['env']);
     expect(env).toMatchObject({
-      store: { dialect: 'sqlite', location: c.dbPath, schemaVersion: 1 },
+      store: { dialect: c.dialect, schemaVersion: 1 },
       counts: { tenants: 4, users: 1, apiKeys: 0 },
       editions: { tenants: true, rbac: 'enterprise' },
       limits: { sessionTtlHours: 12, invitationTtlHours: 72, apiKeyMaxTtlDays: null, lockoutMaxAttempts: 5, lockoutWindowMinutes: 15 },

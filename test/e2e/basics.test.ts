@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { cli, expectFailure, initializedCli, tempHome } from '../helpers/cli.js';
+import { cli, expectFailure, initializedCli } from '../helpers/cli.js';
 
 const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
 
@@ -43,30 +42,15 @@ describe('the program', () => {
 });
 
 describe('opening the store', () => {
-  it('refuses --db in a missing folder (1) naming it, without a stack', async () => {
-    const r = await cli().run(['db', 'migrate', '--db', '/nonexistent/folder/x.db']);
-    expectFailure(r, 1, /folder \/nonexistent\/folder does not exist \(store_unavailable\)/);
-  });
-
-  it('refuses a file that is not SQLite (1)', async () => {
-    const home = tempHome();
-    const file = path.join(home, 'not-a-db.db');
-    fs.writeFileSync(file, 'this is not a database, just text '.repeat(200));
-    const r = await cli({ home }).run(['tenant', 'list', '--db', file]);
-    expectFailure(r, 1, /not an SQLite database/);
-    expect(fs.readFileSync(file, 'utf8')).toMatch(/^this is not a database/);
-  });
-
   it('names host and port of an unreachable PostgreSQL server (1), never the password', async () => {
     const r = await cli().run(['tenant', 'list', '--db', 'postgres://someone:hunter2@127.0.0.1:1/nope']);
     expectFailure(r, 1, /cannot reach PostgreSQL at 127\.0\.0\.1:1\/nope: connection refused/);
     expect(r.stderr).not.toContain('hunter2');
   });
 
-  it('says how to fix a missing store, a store without schema, and one never initialized', async () => {
+  it('says how to fix a store without schema, and one never initialized', async () => {
     const c = cli();
-    expectFailure(await c.run(['tenant', 'list']), 7, /no store at .*hint: run `iamctl init`/s);
-    fs.writeFileSync(c.dbPath, '');
+    if (c.dialect === 'sqlite') fs.writeFileSync(c.dbPath, '');
     expectFailure(await c.run(['tenant', 'list']), 7, /has no schema.*iamctl init/s);
     expect((await c.run(['db', 'migrate'])).exitCode).toBe(0);
     expectFailure(await c.run(['tenant', 'list']), 7, /not initialized.*iamctl init/s);
@@ -74,9 +58,7 @@ describe('opening the store', () => {
 
   it('refuses a store whose schema is newer than the tool, naming both versions', async () => {
     const c = await initializedCli();
-    const db = new Database(c.dbPath);
-    db.prepare("insert into kysely_migration (name, timestamp) values ('9999_future', '2030-01-01')").run();
-    db.close();
+    await c.sql("insert into kysely_migration (name, timestamp) values ('9999_future', '2030-01-01')");
     expectFailure(await c.run(['whoami']), 7, /version 2\) is newer than this iamctl knows \(version 1\).*upgrade iamctl/s);
     expectFailure(await c.run(['db', 'migrate']), 7, /newer/);
   });
@@ -89,29 +71,15 @@ describe('db migrate and db status', () => {
     expect(first).toMatchObject({ applied: ['0001_initial'], version: 1 });
     expect((await c.json(['db', 'migrate'])).applied).toEqual([]);
     const status = await c.json(['db', 'status']);
-    expect(status).toMatchObject({ dialect: 'sqlite', version: 1, latest: 1, applied: ['0001_initial'], pending: [], current: true });
+    expect(status).toMatchObject({ dialect: c.dialect, version: 1, latest: 1, applied: ['0001_initial'], pending: [], current: true });
   });
 
-  it('leaves one sound store when two processes migrate at once', async () => {
+  it('leaves one sound store when several processes migrate at once', async () => {
     const c = cli();
-    fs.mkdirSync(c.home, { recursive: true });
     const runs = await Promise.all([c.run(['db', 'migrate']), c.run(['db', 'migrate']), c.run(['db', 'migrate'])]);
     expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 0]);
-    const db = new Database(c.dbPath, { readonly: true });
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(db.prepare('select name from kysely_migration').all()).toEqual([{ name: '0001_initial' }]);
-    expect(db.prepare("select count(*) as n from tenants where id = 'main'").get()).toEqual({ n: 1 });
-    db.close();
-  });
-
-  it('keeps IAMCTL_HOME owner-only', async () => {
-    const home = path.join(tempHome(), 'fresh-home');
-    const c = await initializedCli({ home });
-    expect(fs.statSync(home).mode & 0o777).toBe(0o700);
-    for (const name of fs.readdirSync(home)) {
-      const mode = fs.statSync(path.join(home, name)).mode & 0o777;
-      expect([name, mode.toString(8)]).toEqual([name, fs.statSync(path.join(home, name)).isDirectory() ? '700' : '600']);
-    }
-    expect(c.home).toBe(home);
+    expect(await c.sql('select name from kysely_migration')).toEqual([{ name: '0001_initial' }]);
+    expect(await c.sql("select cast(count(*) as integer) as n from tenants where id = 'main'")).toEqual([{ n: 1 }]);
+    expect(await c.sql('select cast(count(*) as integer) as n from audit_head')).toEqual([{ n: 1 }]);
   });
 });

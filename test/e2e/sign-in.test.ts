@@ -1,7 +1,6 @@
 // Foundation II: init, login, logout, whoami, sessions.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
 import { adminEmail, adminPassword, cli, expectFailure, initializedCli, login } from '../helpers/cli.js';
@@ -25,23 +24,21 @@ describe('init', () => {
     const tenants = await c.json(['tenant', 'list']);
     expect(tenants.map((t: { slug: string }) => t.slug)).toEqual(['sso-landing']);
     expect(fs.statSync(path.join(c.home, 'master.key')).mode & 0o777).toBe(0o600);
-    const db = new Database(c.dbPath, { readonly: true });
-    const roles = db.prepare('select tenant_id, id from roles order by tenant_id, id').all() as { tenant_id: string; id: string }[];
+    const roles = await c.sql<{ tenant_id: string; id: string }>('select tenant_id, id from roles order by tenant_id, id');
     expect(roles.filter((r) => r.tenant_id === 'main').map((r) => r.id)).toEqual(['super-admin']);
     expect(roles.filter((r) => r.tenant_id !== 'main').map((r) => r.id)).toEqual(['admin', 'api-user', 'editor', 'operator', 'viewer']);
-    const hash = (db.prepare('select password_hash from users').get() as { password_hash: string }).password_hash;
+    const hash = (await c.sql<{ password_hash: string }>('select password_hash from users'))[0]?.password_hash;
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
-    db.close();
     expect(fs.readFileSync(path.join(c.home, 'context.json'), 'utf8')).not.toContain(adminPassword);
   });
 
   it('refuses a second init (7) and leaves the store as it was', async () => {
     const c = await initializedCli();
-    const before = fs.statSync(c.dbPath).size;
+    const before = await c.sql('select * from users');
     const r = await c.run(['init', '--admin-email', 'other@example.com', '--admin-first-name', 'Other', '--admin-password-stdin'], { input: 'Another-Pass-123\n' });
     expectFailure(r, 7, /already initialized/);
     expect((await c.json(['audit', 'list'])).items.filter((e: { action: string }) => e.action === 'store.init')).toHaveLength(1);
-    expect(fs.statSync(c.dbPath).size).toBe(before);
+    expect(await c.sql('select * from users')).toEqual(before);
   });
 
   it.each([
@@ -93,9 +90,7 @@ describe('login, whoami, logout', () => {
 
   it('ends with an expired session (4, hint to log in)', async () => {
     const c = await initializedCli();
-    const db = new Database(c.dbPath);
-    db.prepare("update sessions set expires_at = '2000-01-01T00:00:00.000Z'").run();
-    db.close();
+    await c.sql("update sessions set expires_at = '2000-01-01T00:00:00.000Z'");
     expectFailure(await c.run(['whoami']), 4, /session has expired.*hint: run `iamctl login`/s);
     expect((await c.run(['logout'])).exitCode).toBe(0);
     expectFailure(await c.run(['whoami']), 4, /not signed in/);
@@ -103,7 +98,7 @@ describe('login, whoami, logout', () => {
 
   it('logout --all ends the sessions of the account on every machine', async () => {
     const first = await initializedCli();
-    const second = cli({ db: first.dbPath });
+    const second = cli({ db: first.db });
     expect((await login(second, adminEmail, adminPassword)).exitCode).toBe(0);
     expect((await second.run(['whoami'])).exitCode).toBe(0);
     expect((await first.run(['logout', '--all'])).exitCode).toBe(0);
@@ -112,18 +107,16 @@ describe('login, whoami, logout', () => {
 
   it('re-hashes a password stored with other argon2 parameters at sign-in', async () => {
     const c = await initializedCli();
-    const db = new Database(c.dbPath);
     const old = await argon2.hash(adminPassword, { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
-    db.prepare('update users set password_hash = ?').run(old);
+    await c.sql('update users set password_hash = ?', [old]);
     expect((await login(c, adminEmail, adminPassword)).exitCode).toBe(0);
-    const now = (db.prepare('select password_hash from users').get() as { password_hash: string }).password_hash;
-    db.close();
+    const now = (await c.sql<{ password_hash: string }>('select password_hash from users'))[0]?.password_hash;
     expect(now).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
   });
 
   it('blocks sign-in and existing sessions of a deactivated tenant, and lets them back after activation', async () => {
     const c = await withTenantUser();
-    const tenantShell = cli({ db: c.dbPath });
+    const tenantShell = cli({ db: c.db });
     expect((await login(tenantShell, 'ada@acme.example', tenantPassword)).exitCode).toBe(0);
     expect((await c.run(['tenant', 'deactivate', 'acme', '--yes'])).exitCode).toBe(0);
     expectFailure(await tenantShell.run(['whoami']), 4, /tenant acme is inactive/);
