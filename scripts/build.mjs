@@ -24,6 +24,22 @@ const stubAjv = {
   },
 };
 
+// Commander imports child_process for executable subcommands, which iamctl does not use;
+// loading it (and net, dgram, ...) costs every command a few milliseconds.
+const stubCommanderChildProcess = {
+  name: 'stub-commander-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/') ? { path: 'child_process', namespace: 'stub-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'stub-child-process' }, () => ({
+      contents: `const unavailable = () => { throw new Error('iamctl: executable subcommands are not supported'); };
+                 export default { spawn: unavailable, execFileSync: unavailable };`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { main: 'src/main.ts', lib: 'src/lib.ts' },
@@ -39,7 +55,7 @@ await build({
   external: ['better-sqlite3', 'argon2', 'pg', 'pg-native'],
   define: { IAMCTL_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __iamctlCreateRequire } from 'node:module'; const require = __iamctlCreateRequire(import.meta.url);" },
-  plugins: [stubAjv],
+  plugins: [stubAjv, stubCommanderChildProcess],
   logLevel: 'warning',
 });
 

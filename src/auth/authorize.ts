@@ -1,6 +1,7 @@
 // The one authorization function. Every command's guard and every finer check goes through it;
 // no command looks at roles by hand.
 import { areaOf, isAction, isEntity, type Action } from './catalog.js';
+import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import type { Principal } from './principal.js';
 
 export interface Decision {
@@ -26,6 +27,7 @@ export function authorize(principal: Principal, action: Action, entity: string, 
     return { allowed: true, reason: 'super admins may do everything in every tenant', grantedBy: access.grantedBy(permission) };
   }
   if (areaOf(entity)?.global) return deny(`${permission} is reserved to super admins`);
+  if (tenantId === MAIN_TENANT_ID && principal.tenantId !== MAIN_TENANT_ID) return deny(`${permission} in the main account is reserved to super admins`);
   if (tenantId !== principal.tenantId) return deny('the object belongs to another tenant');
   if (access.edition === 'none') {
     return { allowed: true, reason: 'RBAC is off (edition.rbac=none): every signed-in user may do everything in their tenant', grantedBy: [] };

@@ -71,7 +71,8 @@ export function expandGrant(grant: string): string[] {
   }
   const [subject, verb] = parts as [string, string];
   const area = areaByName.get(subject);
-  if (area) {
+  // "data" names both an area and an entity: a level after it means the area.
+  if (area && (!isEntity(subject) || (levels as readonly string[]).includes(verb))) {
     if (!(levels as readonly string[]).includes(verb)) {
       throw validationError(`unknown level "${verb}" in grant "${grant}": use manager, operator or viewer`);
     }

@@ -1,6 +1,7 @@
 // Passwords: the policy of SPEC §6 and argon2id hashing (SPEC §9). argon2 and the
 // common-password list are loaded only on the paths that handle a password.
 import { validationError } from '../core/errors.js';
+import { named } from '../util/interop.js';
 
 /** OWASP's minimum for argon2id; a test checks these stay at or above it. */
 export const argon2Params = { type: 2 /* argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -9,10 +10,7 @@ let commonPasswords: Set<string> | undefined;
 
 async function loadCommonPasswords(): Promise<Set<string>> {
   if (!commonPasswords) {
-    const module = (await import('@zxcvbn-ts/language-common')) as typeof import('@zxcvbn-ts/language-common') & {
-      default?: typeof import('@zxcvbn-ts/language-common');
-    };
-    const dictionary = module.dictionary ?? module.default?.dictionary;
+    const { dictionary } = named(await import('@zxcvbn-ts/language-common'));
     commonPasswords = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
   }
   return commonPasswords;

@@ -1,6 +1,7 @@
 // The process boundary for text: where data and messages go, and what is a terminal.
 // Tests build one over buffers to see exactly what a command printed.
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 
 export interface IO {
   stdin: Readable;
@@ -14,12 +15,15 @@ export interface IO {
 
 export function processIO(): IO {
   return {
-    stdin: process.stdin,
+    // process.stdin is built on first access (it loads stream machinery): only when read.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
-    stdinIsTTY: process.stdin.isTTY === true,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
+    stdinIsTTY: isatty(0),
+    stdoutIsTTY: isatty(1),
+    stderrIsTTY: isatty(2),
     env: process.env,
   };
 }

@@ -39,7 +39,25 @@ function toOption(spec: OptionSpec): Option {
   return option;
 }
 
-export function buildProgram(version: string, invoke: Invoke): Command {
+const globalsWithValue = new Set(['--db', '-o', '--output', '--tenant']);
+
+/** The first word of the command line that is not a global option (or `help <word>`'s word). */
+export function firstWord(argv: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (globalsWithValue.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+    if (words.length === 2) break;
+  }
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * Builds the program. Only the group named on the command line gets its subcommands (the
+ * others are listed for help), so start-up does not grow with the number of commands.
+ */
+export function buildProgram(version: string, invoke: Invoke, argv?: readonly string[]): Command {
   const program = new Command('iamctl')
     .description('Administer identity and access for a multi-tenant platform.')
     .version(version, '-V, --version', 'print the version')
@@ -55,6 +73,11 @@ export function buildProgram(version: string, invoke: Invoke): Command {
     .addOption(new Option('-q, --quiet', 'print only data and errors'))
     .addOption(new Option('--debug', 'show stack traces of unexpected errors'));
 
+  const invoked = argv ? firstWord(argv) : undefined;
+  const wanted = (group: string) => {
+    const spec = groups.find((g) => g.name === group);
+    return argv === undefined || invoked === group || (spec?.aliases ?? []).includes(invoked ?? '');
+  };
   const parents = new Map<string, Command>();
   for (const group of groups) {
     const command = program.command(group.name).description(group.summary);
@@ -63,6 +86,7 @@ export function buildProgram(version: string, invoke: Invoke): Command {
   }
 
   for (const spec of commands) {
+    if (spec.path.length > 1 && !wanted(spec.path[0]!)) continue;
     const parent = spec.path.length === 1 ? program : parents.get(spec.path[0]!);
     if (!parent) throw new Error(`no group for command ${spec.path.join(' ')}`);
     const command = parent.command(spec.path.at(-1)!).description(spec.summary);

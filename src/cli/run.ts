@@ -59,7 +59,7 @@ export async function run(argv: readonly string[], io: IO = processIO()): Promis
     } finally {
       await ctx.close();
     }
-  });
+  }, argv);
   let commanderMessage = '';
   program.exitOverride();
   program.configureOutput({

@@ -3,6 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { AppError, usageError } from '../core/errors.js';
 import type { IO } from '../cli/io.js';
+import { named } from '../util/interop.js';
 import { cell, jsonText, plainFields, tsvCell } from './cells.js';
 import { csvLine } from './csv.js';
 
@@ -53,7 +54,10 @@ export class Renderer {
       this.#out([csvLine(chosen.map((c) => c.key)), ...rows.map(csvLine)].join('\n') + '\n');
     } else if (this.io.stdoutIsTTY) {
       if (rows.length === 0) this.say('(none)');
-      else this.#out((await boxedTable(chosen.map((c) => this.chalk.bold(c.header)), rows)) + '\n');
+      else {
+        const styled = rows.map((r) => r.map((value) => this.#forTerminal(value)));
+        this.#out((await boxedTable(chosen.map((c) => this.chalk.bold(c.header)), styled)) + '\n');
+      }
     } else {
       if (rows.length > 0) this.#out(rows.map((r) => r.map(tsvCell).join('\t')).join('\n') + '\n');
     }
@@ -67,7 +71,7 @@ export class Renderer {
     if (format === 'csv') throw usageError('-o csv is only for lists');
     if (this.io.stdoutIsTTY) {
       const width = Math.max(...fields.map(([l]) => l.length));
-      this.#out(fields.map(([l, v]) => `${this.chalk.bold(l.padEnd(width))}  ${cell(v)}`).join('\n') + '\n');
+      this.#out(fields.map(([l, v]) => `${this.chalk.bold(l.padEnd(width))}  ${this.#forTerminal(cell(v))}`).join('\n') + '\n');
     } else {
       this.#out(plainFields(fields));
     }
@@ -76,7 +80,7 @@ export class Renderer {
   /** Raw data in the JSON or YAML format (also used for tables of nested data). */
   async data(value: unknown): Promise<void> {
     if (this.options.format === 'yaml') {
-      const { stringify } = await import('yaml');
+      const { stringify } = named(await import('yaml'));
       this.#out(stringify(value));
     } else {
       this.#out(jsonText(value));
@@ -114,6 +118,13 @@ export class Renderer {
     if (error.hint) this.io.stderr.write(`${this.#errChalk.dim('hint:')} ${oneLine(error.hint)}\n`);
   }
 
+  /** At a terminal: timestamps to the minute, states in colour. Off it, values stay exact. */
+  #forTerminal(value: string): string {
+    if (isoTimestamp.test(value)) return `${value.slice(0, 10)} ${value.slice(11, 16)}`;
+    const colour = stateColours[value];
+    return colour ? this.chalk[colour](value) : value;
+  }
+
   #chooseColumns<T>(columns: readonly Column<T>[]): Column<T>[] {
     const wanted = this.options.columns;
     if (!wanted || wanted.length === 0) return [...columns];
@@ -129,13 +140,29 @@ export class Renderer {
   }
 }
 
+const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const stateColours: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = {
+  active: 'green',
+  pending: 'green',
+  invited: 'yellow',
+  inactive: 'yellow',
+  expired: 'yellow',
+  deleted: 'red',
+  revoked: 'red',
+  failure: 'red',
+};
+
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
 
 async function boxedTable(head: string[], rows: string[][]): Promise<string> {
   const { default: Table } = await import('cli-table3');
-  const table = new Table({ head, style: { head: [], border: [] } });
+  const table = new Table({
+    head,
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   table.push(...rows);
   return table.toString();
 }

@@ -14,6 +14,9 @@ const migrations: Record<string, Migration> = {
 export const knownMigrations = Object.keys(migrations).sort();
 export const latestSchemaVersion = knownMigrations.length;
 
+/** Arbitrary, fixed: the advisory lock every iamctl migration on PostgreSQL takes first. */
+const migrationLockKey = 0x1a3c71;
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export interface SchemaStatus {
@@ -38,15 +41,19 @@ async function appliedMigrations(store: Store): Promise<string[]> {
 }
 
 export async function schemaStatus(store: Store): Promise<SchemaStatus> {
-  const applied = await appliedMigrations(store);
-  const known = new Set(knownMigrations);
+  return classifySchema(await appliedMigrations(store), knownMigrations);
+}
+
+/** Pure: how the applied migrations of a store compare with the ones a build knows. */
+export function classifySchema(applied: readonly string[], knownNames: readonly string[]): SchemaStatus {
+  const known = new Set(knownNames);
   const unknown = applied.filter((name) => !known.has(name));
   const done = new Set(applied);
   return {
     version: applied.filter((name) => known.has(name)).length + unknown.length,
-    latest: latestSchemaVersion,
-    applied,
-    pending: knownMigrations.filter((name) => !done.has(name)),
+    latest: knownNames.length,
+    applied: [...applied],
+    pending: knownNames.filter((name) => !done.has(name)),
     unknown,
   };
 }
@@ -66,6 +73,9 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   // The whole run, including Kysely's own bookkeeping tables, happens in one transaction:
   // a second `db migrate` waits for the first and then finds nothing to do.
   const outcome = await store.write(async (trx) => {
+    // PostgreSQL: concurrent `create table if not exists` can still collide (and an error
+    // aborts the transaction), so migrators queue on an advisory lock before touching anything.
+    if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${migrationLockKey})`.execute(trx);
     const migrator = new Migrator({ db: trx, provider });
     return migrator.migrateToLatest();
   });
@@ -80,18 +90,24 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
 
 /** Refuses to work on a store without the schema this build expects, naming the fix. */
 export async function assertSchemaCurrent(store: Store): Promise<void> {
-  const status = await schemaStatus(store);
-  if (status.unknown.length > 0) throw tooNew(status);
+  const problem = schemaProblem(await schemaStatus(store), store.location);
+  if (problem) throw problem;
+}
+
+/** Pure: the error for a store whose schema this build cannot work with, or null. */
+export function schemaProblem(status: SchemaStatus, location: string): AppError | null {
+  if (status.unknown.length > 0) return tooNew(status);
   if (status.applied.length === 0) {
-    throw new AppError('not_initialized', `the store at ${store.location} has no schema`, {
+    return new AppError('not_initialized', `the store at ${location} has no schema`, {
       hint: 'run `iamctl init` to set it up (or `iamctl db migrate` to create only the schema)',
     });
   }
   if (status.pending.length > 0) {
-    throw new AppError(
+    return new AppError(
       'schema_outdated',
       `the store's schema (version ${status.version}) is older than this iamctl (version ${status.latest})`,
       { hint: 'run `iamctl db migrate`' },
     );
   }
+  return null;
 }

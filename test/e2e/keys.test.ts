@@ -1,6 +1,5 @@
 // `iamctl key …` end to end: the built CLI in a temp home, principals by API key
 // (IAMCTL_API_KEY), every rule and bad input of the API keys issue.
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectFailure, initializedCli, type Cli } from '../helpers/cli.js';
 
@@ -26,16 +25,8 @@ async function issue(name: string, tenant: string | null, user?: string, extra: 
   return key;
 }
 
-function sql<T = unknown>(query: string, ...params: unknown[]): T[] {
-  const db = new Database(c.dbPath);
-  try {
-    return query.trim().startsWith('select') ? (db.prepare(query).all(...params) as T[]) : (db.prepare(query).run(...params), []);
-  } finally {
-    db.close();
-  }
-}
-
-const auditEvents = () => sql<{ n: number }>('select count(*) as n from audit_events')[0]!.n;
+const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) => c.sql<T>(query, params);
+const auditEvents = async () => Number((await sql<{ n: number }>('select count(*) as n from audit_events'))[0]!.n);
 
 beforeAll(async () => {
   c = await initializedCli();
@@ -88,9 +79,9 @@ describe('key create', () => {
     ['2.5', /use a whole number of days, 1 or more/],
     ['99999', /over the limit of 3650 days/],
   ])('refuses --expires-in-days %s (3), creating nothing', async (days, pattern) => {
-    const before = sql('select id from api_keys').length;
+    const before = (await sql('select id from api_keys')).length;
     expectFailure(await c.run(['key', 'create', '--expires-in-days', days], as('vic')), 3, pattern);
-    expect(sql('select id from api_keys')).toHaveLength(before);
+    expect(await sql('select id from api_keys')).toHaveLength(before);
   });
 
   it('under security.apiKeys.maxTtlDays an expiry is required and capped, naming the cap', async () => {
@@ -123,9 +114,9 @@ describe('who may act on whose keys', () => {
     ['revoking without --yes off a terminal', 'ada', () => ['key', 'revoke', keys.robot!.id], 2, /--yes/],
   ];
   it.each(cases)('%s: exit %#', async (_name, who, args, code, pattern) => {
-    const before = sql('select id, secret_hash, revoked_at from api_keys order by id');
+    const before = await sql('select id, secret_hash, revoked_at from api_keys order by id');
     expectFailure(await c.run(args(), as(who)), code, pattern);
-    expect(sql('select id, secret_hash, revoked_at from api_keys order by id')).toEqual(before);
+    expect(await sql('select id, secret_hash, revoked_at from api_keys order by id')).toEqual(before);
   });
 
   it('a whole key given as an argument is refused without being echoed', async () => {
@@ -156,7 +147,7 @@ describe('who may act on whose keys', () => {
       all.push(...page.items.map((k: { id: string }) => k.id));
       cursor = page.nextCursor;
     }
-    const inAcme = sql<{ id: string }>("select k.id from api_keys k join tenants t on t.id = k.tenant_id where t.slug = 'acme'").map((r) => r.id);
+    const inAcme = (await sql<{ id: string }>("select k.id from api_keys k join tenants t on t.id = k.tenant_id where t.slug = 'acme'")).map((r) => r.id);
     expect(all.sort()).toEqual(inAcme.sort());
     expect(await c.json(['key', 'list', '--all', '--tenant', 'acme'])).toMatchObject({ items: expect.any(Array), nextCursor: null });
     const table = await ok(['key', 'list', '--all', '--tenant', 'acme', '--columns', 'id,user']);
@@ -203,11 +194,11 @@ describe('key verify', () => {
     }, 'revoked', true],
     ['an expired key', async () => {
       const k = await issue('expiring', 'acme', 'robot@acme.example', ['--expires-in-days', '1']);
-      sql('update api_keys set expires_at = ? where id = ?', '2020-01-01T00:00:00.000Z', k.id);
+      await sql('update api_keys set expires_at = ? where id = ?', '2020-01-01T00:00:00.000Z', k.id);
       return k.secret;
     }, 'expired', true],
-    ['an inactive user', () => {
-      sql("update users set status = 'inactive' where email_lower = 'ina@acme.example'");
+    ['an inactive user', async () => {
+      await sql("update users set status = 'inactive' where email_lower = 'ina@acme.example'");
       return keys.ina!.secret;
     }, 'user inactive', true],
     ['an inactive tenant', async () => {
@@ -222,7 +213,7 @@ describe('key verify', () => {
 
   it.each(reasons)('%s: exit 4 naming the reason; audited only for a known key', async (_name, key, reason, audited) => {
     const secret = await key();
-    const before = auditEvents();
+    const before = await auditEvents();
     for (const output of [[], ['-o', 'json']]) {
       const result = await c.run(['key', 'verify', ...output], { input: `${secret}\n` });
       if (output.length) {
@@ -232,7 +223,7 @@ describe('key verify', () => {
         expectFailure(result, 4, new RegExp(`API key not accepted: ${reason} \\(unauthenticated\\)`));
       }
     }
-    expect(auditEvents() - before).toBe(audited ? 2 : 0);
+    expect((await auditEvents()) - before).toBe(audited ? 2 : 0);
     // The same key as a credential for any command fails the same way.
     expectFailure(await c.run(['whoami'], { env: { IAMCTL_API_KEY: secret } }), 4, new RegExp(reason));
   });

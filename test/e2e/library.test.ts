@@ -31,14 +31,14 @@ describe('the iamctl library', () => {
   });
 
   it('is imported by package name and verifies a key, authorizes its principal, reads the policy', async () => {
-    const result = await node([path.join(consumer, 'verify.ts'), c.dbPath, key]);
+    const result = await node([path.join(consumer, 'verify.ts'), c.db, key]);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(String(result.stdout))).toEqual({
       result: expect.objectContaining({ valid: true, email: 'robot@acme.example', tenant: 'acme' }),
       mayOperateListeners: true,
       keysEnabled: { key: 'security.apiKeys.enabled', value: true, source: 'default' },
     });
-    const bad = await node([path.join(consumer, 'verify.ts'), c.dbPath, `${key.slice(0, -1)}x`]);
+    const bad = await node([path.join(consumer, 'verify.ts'), c.db, `${key.slice(0, -1)}x`]);
     expect(JSON.parse(String(bad.stdout)).result).toEqual({ valid: false, reason: 'malformed', keyId: null });
   });
 

@@ -1,7 +1,6 @@
 // `iamctl settings …` end to end: scopes, typed values, secrets, and who may write what.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectFailure, initializedCli, type Cli } from '../helpers/cli.js';
 
@@ -15,14 +14,10 @@ async function ok(args: string[], options?: Parameters<Cli['run']>[1]) {
   return result;
 }
 
-function storedSettings(): { tenant_id: string; key: string; value: string }[] {
-  const db = new Database(c.dbPath, { readonly: true });
-  try {
-    return db.prepare('select tenant_id, key, value from tenant_settings union all select tenant_id, key, value from user_settings order by 1, 2').all() as never;
-  } finally {
-    db.close();
-  }
-}
+const storedSettings = () =>
+  c.sql<{ tenant_id: string; key: string; value: string }>(
+    'select tenant_id, key, value from tenant_settings union all select tenant_id, key, value from user_settings order by 1, 2',
+  );
 
 beforeAll(async () => {
   c = await initializedCli();
@@ -88,7 +83,7 @@ describe('settings', () => {
     expect((await ok(['settings', 'get', 'ai.openaiApiKey'], as('ada'))).stdout).toBe('********\n');
     const setGlobal = await ok(['settings', 'set', 'mail.smtpUrl', '--value-stdin', '--global'], { input: 'smtp://u:pw@mail.example:587\n' });
     expect(setGlobal.stdout).toMatch(/value\t\*{8}/);
-    const everything = JSON.stringify(storedSettings());
+    const everything = JSON.stringify(await storedSettings());
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain('pw@mail');
     const audit = (await ok(['audit', 'list', '--limit', '200', '-o', 'json', '--tenant', 'acme'])).stdout;
@@ -127,9 +122,9 @@ describe('settings', () => {
     ['a value and --value-stdin', 'ada', ['settings', 'set', 'ai.enabled', 'true', '--value-stdin'], 2, /not both/],
   ];
   it.each(refused)('refuses %s (exit %#), changing nothing', async (_name, who, args, code, pattern) => {
-    const before = storedSettings();
+    const before = await storedSettings();
     expectFailure(await c.run(args, { ...as(who), input: 'false\n' }), code, pattern);
-    expect(storedSettings()).toEqual(before);
+    expect(await storedSettings()).toEqual(before);
   });
 
   it('a super admin writing a global-only key in a tenant scope gets a validation error naming where it goes', async () => {

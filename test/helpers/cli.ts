@@ -17,11 +17,23 @@ export interface CliResult {
 export interface Cli {
   home: string;
   env: Record<string, string>;
+  /** The store this CLI uses: an SQLite path or a PostgreSQL URL (pass it to cli({ db }) for another shell). */
+  readonly db: string;
+  dialect: 'sqlite' | 'postgres';
+  /** SQL straight on the store (for setting up states and tampering); `?` placeholders on both dialects. */
+  sql<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   run(args: readonly string[], options?: { input?: string; env?: Record<string, string | undefined> }): Promise<CliResult>;
   /** Runs and parses stdout as JSON (adds -o json). */
   json<T = any>(args: readonly string[], options?: { input?: string; env?: Record<string, string | undefined> }): Promise<T>;
+  /** The SQLite file (SQLite stores only). */
   dbPath: string;
 }
+
+/**
+ * The end-to-end suite runs once on SQLite and, in the `postgres` vitest project, once more on
+ * PostgreSQL: there every cli() without an explicit store gets a fresh database of its own.
+ */
+export const e2eOnPostgres = process.env.IAMCTL_TEST_E2E_DIALECT === 'postgres';
 
 export function tempHome(prefix = 'iamctl-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -31,12 +43,32 @@ export function tempHome(prefix = 'iamctl-test-'): string {
 export function cli(options: { home?: string; db?: string } = {}): Cli {
   const home = options.home ?? tempHome();
   const env: Record<string, string> = { IAMCTL_HOME: home, NO_COLOR: '1' };
+  // SQLite stores stay at the default place ($IAMCTL_HOME/iamctl.db) unless told otherwise.
+  let db = options.db ?? (e2eOnPostgres ? undefined : path.join(home, 'iamctl.db'));
   if (options.db) env.IAMCTL_DB = options.db;
+  let ready: Promise<void> | undefined;
+  const ensureStore = () =>
+    (ready ??= (async () => {
+      if (db) return;
+      const { scratchPgDatabase } = await import('./store.js');
+      db = await scratchPgDatabase();
+      env.IAMCTL_DB = db;
+    })());
   const self: Cli = {
     home,
     env,
+    get db() {
+      if (!db) throw new Error('the store is created by the first run()');
+      return db;
+    },
+    dialect: /^postgres/.test(options.db ?? '') || (!options.db && e2eOnPostgres) ? 'postgres' : 'sqlite',
     dbPath: path.join(home, 'iamctl.db'),
+    async sql(text, params = []) {
+      await ensureStore();
+      return runSql(db!, text, params) as never;
+    },
     async run(args, runOptions = {}) {
+      await ensureStore();
       const result = await execa(process.execPath, [binPath, ...args], {
         reject: false,
         input: runOptions.input ?? '',
@@ -83,4 +115,45 @@ export function expectFailure(result: CliResult, exitCode: number, pattern?: Reg
   if (result.stdout !== '') problems.push(`stdout not empty: ${result.stdout.slice(0, 200)}`);
   if (pattern && !pattern.test(result.stderr)) problems.push(`stderr does not match ${pattern}`);
   if (problems.length > 0) throw new Error(`${problems.join('; ')}\nstderr: ${result.stderr}`);
+}
+
+/** Splits on semicolons outside quotes. */
+function statementsOf(text: string): string[] {
+  return text.split(/;\s*(?=(?:[^']*'[^']*')*[^']*$)/).filter((x) => x.trim() !== '');
+}
+
+/** Portable SQL on either dialect: `?` placeholders (one statement when there are params); returns the last rows. */
+async function runSql(store: string, text: string, params: readonly unknown[]): Promise<unknown[]> {
+  const statements = statementsOf(text);
+  if (params.length > 0 && statements.length !== 1) throw new Error('sql(): parameters need exactly one statement');
+  let rows: unknown[] = [];
+  if (/^postgres/.test(store)) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: store });
+    await client.connect();
+    try {
+      for (const statement of statements) {
+        let n = 0;
+        rows = (await client.query(statement.replace(/\?/g, () => `$${++n}`), [...params])).rows;
+      }
+    } finally {
+      await client.end();
+    }
+    return rows;
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const sqlite = new Database(store);
+  try {
+    for (const statement of statements) {
+      const prepared = sqlite.prepare(statement);
+      if (prepared.reader) rows = prepared.all(...params);
+      else {
+        prepared.run(...params);
+        rows = [];
+      }
+    }
+  } finally {
+    sqlite.close();
+  }
+  return rows;
 }

@@ -88,3 +88,17 @@ export async function testStore(dialect: DialectName = 'sqlite', options: { migr
     },
   };
 }
+
+const createdDatabases: (() => Promise<void>)[] = [];
+
+/** A PostgreSQL database that is dropped when the test file ends (see test/helpers/setup.ts). */
+export async function scratchPgDatabase(): Promise<string> {
+  const db = await createPgDatabase();
+  createdDatabases.push(db.drop);
+  return db.url;
+}
+
+export async function dropScratchDatabases(): Promise<void> {
+  const drops = createdDatabases.splice(0);
+  await Promise.all(drops.map((drop) => drop().catch(() => undefined)));
+}

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { isForeignKeyViolation, isUniqueViolation } from '../../src/store/db.js';
-import { assertSchemaCurrent, latestSchemaVersion, migrateToLatest, schemaStatus } from '../../src/store/migrate.js';
+import { assertSchemaCurrent, classifySchema, latestSchemaVersion, migrateToLatest, schemaProblem, schemaStatus } from '../../src/store/migrate.js';
 import { dialects, testStore, type TestStore } from '../helpers/store.js';
 
 describe.each(dialects)('store on %s', (dialect) => {
@@ -108,5 +108,21 @@ describe('SQLite specifics', () => {
     other.exec('begin immediate');
     other.exec('rollback');
     other.close();
+  });
+});
+
+describe('schema classification', () => {
+  const known = ['0001_a', '0002_b', '0003_c'];
+  it.each([
+    [[], 'not_initialized', /has no schema.*/],
+    [['0001_a'], 'schema_outdated', /version 1\) is older than this iamctl \(version 3\)/],
+    [['0001_a', '0002_b', '0003_c', '0004_d'], 'schema_too_new', /version 4\) is newer than this iamctl knows \(version 3\)/],
+  ])('applied %j -> %s', (applied, code, message) => {
+    const problem = schemaProblem(classifySchema(applied, known), '/x.db');
+    expect(problem).toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+  it('is current when everything known is applied', () => {
+    expect(schemaProblem(classifySchema(known, known), '/x.db')).toBeNull();
+    expect(classifySchema(['0001_a'], known).pending).toEqual(['0002_b', '0003_c']);
   });
 });
