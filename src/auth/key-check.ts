@@ -56,6 +56,7 @@ export interface KeyLookupRow {
   expires_at: string | null;
   revoked_at: string | null;
   last_used_at: string | null;
+  // The user and tenant rows always exist (foreign keys); a missing one would read as inactive.
   email: string;
   user_status: string;
   tenant_slug: string;
@@ -72,14 +73,18 @@ export interface KeyLookupRow {
 
 // prettier-ignore
 export const keyLookupSql =
-  'select "k"."id", "k"."tenant_id", "k"."user_id", "k"."name", "k"."secret_hash", "k"."expires_at", "k"."revoked_at", "k"."last_used_at", "u"."email", "u"."status" as "user_status", "t"."slug" as "tenant_slug", "t"."status" as "tenant_status", ' +
+  'select "k"."id", "k"."tenant_id", "k"."user_id", "k"."name", "k"."secret_hash", "k"."expires_at", "k"."revoked_at", "k"."last_used_at", ' +
+  '(select "u"."email" from "users" as "u" where "u"."tenant_id" = "k"."tenant_id" and "u"."id" = "k"."user_id") as "email", ' +
+  '(select "u"."status" from "users" as "u" where "u"."tenant_id" = "k"."tenant_id" and "u"."id" = "k"."user_id") as "user_status", ' +
+  '(select "t"."slug" from "tenants" as "t" where "t"."id" = "k"."tenant_id") as "tenant_slug", ' +
+  '(select "t"."status" from "tenants" as "t" where "t"."id" = "k"."tenant_id") as "tenant_status", ' +
   '(select "s"."value" from "user_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."user_id" = "k"."user_id" and "s"."key" = ?) as "user_enabled", ' +
   '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = ?) as "tenant_enabled", ' +
   '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = ? and "s"."key" = ?) as "global_enabled", ' +
   '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = ?) as "tenant_api_user_only", ' +
   '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = ? and "s"."key" = ?) as "global_api_user_only", ' +
   'exists (select "r"."role_id" from "role_assignments" as "r" where "r"."tenant_id" = "k"."tenant_id" and "r"."user_id" = "k"."user_id" and "r"."role_id" = ?) as "api_user" ' +
-  'from "api_keys" as "k" inner join "users" as "u" on "u"."tenant_id" = "k"."tenant_id" and "u"."id" = "k"."user_id" inner join "tenants" as "t" on "t"."id" = "k"."tenant_id" where "k"."id" = ?';
+  'from "api_keys" as "k" where "k"."id" = ?';
 
 const { enabled, apiUserOnly } = apiKeyPolicyKeys;
 

