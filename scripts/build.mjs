@@ -59,6 +59,24 @@ await build({
   logLevel: 'warning',
 });
 
+// The `key verify` fast path as one self-contained file (src/main.ts imports ./verify.js at
+// run time): a chunk graph costs its start-up several milliseconds more than one module.
+await build({
+  entryPoints: { verify: 'src/cli/fast-verify.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  external: ['better-sqlite3'],
+  logLevel: 'warning',
+});
+const verifyBundle = readFileSync(new URL('../dist/verify.js', import.meta.url), 'utf8');
+if (/from ["']node:(crypto|zlib)["']|from ["'](kysely|commander|chalk)["']/.test(verifyBundle)) {
+  throw new Error('dist/verify.js imports a module its fast path exists to avoid');
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.lib.json'], { cwd: root, stdio: 'inherit' });
 if (!existsSync(new URL('../dist/types/src/lib.d.ts', import.meta.url))) {

@@ -10,9 +10,7 @@ import { lookupKey, touchKeyQuery } from '../store/key-repo.js';
 import { findUserById } from '../store/user-repo.js';
 import { parseKey } from './api-key-format.js';
 import {
-  compareAgainstNothing,
   keyFailure,
-  keyLookupParams,
   lastUsedDue,
   sqliteKeyStatements,
   touchKeyParams,
@@ -23,9 +21,12 @@ import {
   type SqliteKeyStatements,
 } from './key-check.js';
 import { principalFor, type Principal } from './principal.js';
+import { digestsEqual, sha256Hex } from './tokens.js';
 
 export { generateKey, parseKey, keyHint, type GeneratedKey, type KeyParse } from './api-key-format.js';
 export type { KeyFailure, KeyVerification } from './key-check.js';
+
+const noSuchSecretHash = sha256Hex('iamctl: no key has this id');
 
 /** The prepared statements, when the SQLite handle is free to use directly. */
 function fastPath(store: Store): SqliteKeyStatements | undefined {
@@ -54,12 +55,14 @@ export async function verifyApiKey(target: StoreOrDeps, key: string): Promise<Ke
   const now = deps.now();
   const at = now.toISOString();
   const fast = fastPath(deps.store);
-  const row = fast ? fast.lookup.get(...keyLookupParams(parsed.id)) : await lookupKey(deps.store.db, parsed.id);
+  const row = fast ? fast.lookup.get(parsed.id) : await lookupKey(deps.store.db, parsed.id);
+  const secretHash = sha256Hex(parsed.secret);
   if (!row) {
-    compareAgainstNothing(parsed.secret);
+    // The same hashing and comparing as for a known id with a wrong secret.
+    digestsEqual(secretHash, noSuchSecretHash);
     return { valid: false, reason: 'unknown', keyId: null };
   }
-  const reason = keyFailure(row, parsed.secret, at);
+  const reason = keyFailure(row, secretHash, at);
   if (reason) {
     await auditFailedUse(deps, row, reason, at);
     return { valid: false, reason, keyId: row.id };

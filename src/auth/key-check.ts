@@ -1,14 +1,47 @@
-// The checks of API key verification, as pure code over one looked-up row, and the SQL of the
-// SQLite hot path. Nothing here loads the query builder: the in-process fast path and the
-// `key verify` fast path both run this. The SQL text is exactly what src/store/key-repo.ts
-// compiles to on SQLite (a test holds the two together), and the decision is this one function
-// whichever path found the row, so the fast path is as correct as the builder path.
+// The checks of API key verification as pure code: the key's shape and checksum, then every
+// check over one looked-up row; and the SQL of the SQLite hot path. Nothing here loads the
+// query builder or node:crypto: the in-process fast path and the `key verify` fast path both
+// run this. The SQL text is exactly what src/store/key-repo.ts compiles to on SQLite (a test
+// holds the two together), and the decision is this one function whichever path found the row.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { VerifiedKey } from '../core/model.js';
 import { resolveSetting } from '../core/settings.js';
 import type { StoredSettings } from '../store/settings-repo.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
-import { digestsEqual, sha256Hex } from './tokens.js';
+import { crc32Ascii } from './sha256.js';
+
+const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const keyPattern = /^iak_([0-9A-Za-z]{12})_([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
+
+/** Six base62 digits of the CRC-32 of `iak_<id>_<secret>`. */
+export function keyChecksum(body: string): string {
+  let n = crc32Ascii(body);
+  let out = '';
+  for (let i = 0; i < 6; i++) {
+    out = base62[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+export type KeyParse = { ok: true; id: string; secret: string } | { ok: false };
+
+/** Shape and checksum only; no store access. */
+export function parseKey(key: string): KeyParse {
+  const match = keyPattern.exec(key);
+  if (!match) return { ok: false };
+  const [, id, secret, sum] = match as unknown as [string, string, string, string];
+  if (keyChecksum(`iak_${id}_${secret}`) !== sum) return { ok: false };
+  return { ok: true, id, secret };
+}
+
+/** Constant-time equality of two hex digests (no early exit on the first difference). */
+export function sameDigest(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
 
 export const apiKeyPolicyKeys = {
   enabled: 'security.apiKeys.enabled',
@@ -78,19 +111,15 @@ export const keyLookupSql =
   '(select "u"."status" from "users" as "u" where "u"."tenant_id" = "k"."tenant_id" and "u"."id" = "k"."user_id") as "user_status", ' +
   '(select "t"."slug" from "tenants" as "t" where "t"."id" = "k"."tenant_id") as "tenant_slug", ' +
   '(select "t"."status" from "tenants" as "t" where "t"."id" = "k"."tenant_id") as "tenant_status", ' +
-  '(select "s"."value" from "user_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."user_id" = "k"."user_id" and "s"."key" = ?) as "user_enabled", ' +
-  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = ?) as "tenant_enabled", ' +
-  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = ? and "s"."key" = ?) as "global_enabled", ' +
-  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = ?) as "tenant_api_user_only", ' +
-  '(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = ? and "s"."key" = ?) as "global_api_user_only", ' +
-  'exists (select "r"."role_id" from "role_assignments" as "r" where "r"."tenant_id" = "k"."tenant_id" and "r"."user_id" = "k"."user_id" and "r"."role_id" = ?) as "api_user" ' +
+  `(select "s"."value" from "user_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."user_id" = "k"."user_id" and "s"."key" = '${apiKeyPolicyKeys.enabled}') as "user_enabled", ` +
+  `(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = '${apiKeyPolicyKeys.enabled}') as "tenant_enabled", ` +
+  `(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = '${MAIN_TENANT_ID}' and "s"."key" = '${apiKeyPolicyKeys.enabled}') as "global_enabled", ` +
+  `(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = "k"."tenant_id" and "s"."key" = '${apiKeyPolicyKeys.apiUserOnly}') as "tenant_api_user_only", ` +
+  `(select "s"."value" from "tenant_settings" as "s" where "s"."tenant_id" = '${MAIN_TENANT_ID}' and "s"."key" = '${apiKeyPolicyKeys.apiUserOnly}') as "global_api_user_only", ` +
+  `exists (select "r"."role_id" from "role_assignments" as "r" where "r"."tenant_id" = "k"."tenant_id" and "r"."user_id" = "k"."user_id" and "r"."role_id" = 'api-user') as "api_user" ` +
   'from "api_keys" as "k" where "k"."id" = ?';
 
 const { enabled, apiUserOnly } = apiKeyPolicyKeys;
-
-export function keyLookupParams(keyId: string): string[] {
-  return [enabled, enabled, MAIN_TENANT_ID, enabled, apiUserOnly, MAIN_TENANT_ID, apiUserOnly, 'api-user', keyId];
-}
 
 /** `last used` is written at most once a minute per key; the condition also holds across processes. */
 export const touchKeySql = 'update "api_keys" set "last_used_at" = ? where "id" = ? and ("last_used_at" is null or "last_used_at" <= ?)';
@@ -121,20 +150,52 @@ function policySettings(row: KeyLookupRow): StoredSettings {
 }
 
 /**
- * Every check after the lookup, in order: the secret (constant-time; a wrong secret answers
- * like an unknown key), revocation, expiry, the user's and the tenant's status, then the key
- * policy (`security.apiKeys.enabled`, user > tenant > global; `apiUserOnly`). Null: valid.
+ * Every check after the lookup, in order: the secret (its SHA-256 hex, compared in constant
+ * time; a wrong secret answers like an unknown key), revocation, expiry, the user's and the
+ * tenant's status, then the key policy (`security.apiKeys.enabled`, user > tenant > global;
+ * `apiUserOnly`). Null: valid.
  */
-export function keyFailure(row: KeyLookupRow, secret: string, at: string): KeyFailure | null {
-  if (!digestsEqual(sha256Hex(secret), row.secret_hash)) return 'unknown';
+export function keyFailure(row: KeyLookupRow, secretHash: string, at: string): KeyFailure | null {
+  if (!sameDigest(secretHash, row.secret_hash)) return 'unknown';
   if (row.revoked_at) return 'revoked';
   if (row.expires_at && row.expires_at <= at) return 'expired';
   if (row.user_status !== 'active') return 'user inactive';
   if (row.tenant_status !== 'active') return 'tenant inactive';
-  const settings = policySettings(row);
-  if (resolveSetting(settings, enabled).value !== true) return 'disabled by policy';
-  if (resolveSetting(settings, apiUserOnly).value === true && !row.api_user) return 'disabled by policy';
+  const policy = policyOf(row);
+  if (!policy.enabled) return 'disabled by policy';
+  if (policy.apiUserOnly && !row.api_user) return 'disabled by policy';
   return null;
+}
+
+interface KeyPolicy {
+  enabled: boolean;
+  apiUserOnly: boolean;
+}
+
+// The policy is a pure function of the five stored values (and whether the key is in the main
+// account), so it is remembered per combination: a handful of entries in practice.
+const policies = new Map<string, KeyPolicy>();
+const unset = '\u0000';
+
+function policyOf(row: KeyLookupRow): KeyPolicy {
+  const key = [
+    row.tenant_id === MAIN_TENANT_ID,
+    row.user_enabled ?? unset,
+    row.tenant_enabled ?? unset,
+    row.global_enabled ?? unset,
+    row.tenant_api_user_only ?? unset,
+    row.global_api_user_only ?? unset,
+  ].join('\u0001');
+  let policy = policies.get(key);
+  if (!policy) {
+    const settings = policySettings(row);
+    policy = {
+      enabled: resolveSetting(settings, enabled).value === true,
+      apiUserOnly: resolveSetting(settings, apiUserOnly).value === true,
+    };
+    if (policies.size < 1000) policies.set(key, policy);
+  }
+  return policy;
 }
 
 /** A valid key's verification result, from its row. */
@@ -163,14 +224,6 @@ export function verifiedKey(result: Extract<KeyVerification, { valid: true }>, r
     roles: [...roles],
     expiresAt: result.expiresAt,
   };
-}
-
-// The work of a secret comparison, for ids that match no key: unknown ids and wrong secrets
-// then cost the same hashing and comparing (only a known id's failure is audited).
-const noSuchSecretHash = sha256Hex('iamctl: no key has this id');
-
-export function compareAgainstNothing(secret: string): void {
-  digestsEqual(sha256Hex(secret), noSuchSecretHash);
 }
 
 export interface SqliteKeyStatements {

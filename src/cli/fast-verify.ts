@@ -1,23 +1,46 @@
 // The fast path of `iamctl key verify` (SPEC §8): platforms call it once per request, so it
-// must cost little more than starting node. For a valid key on an SQLite store it answers
-// without Commander, chalk or the query builder: the same prepared lookup, the same checks
-// (src/auth/key-check.ts), the same `last used` write and the same output as the command.
-// Anything else (another option, a terminal, PostgreSQL, a schema to check, an unusable key,
-// any error) goes to the full command with stdin intact, which reports and audits it.
-import fs from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { parseKey } from '../auth/api-key-format.js';
-import { keyFailure, keyLookupParams, lastUsedDue, sqliteKeyStatements, touchKeyParams, validKey, verifiedKey } from '../auth/key-check.js';
+// must cost little more than starting node. For a valid key on an SQLite store it answers with
+// the same SQL, the same checks (src/auth/key-check.ts), the same `last used` write and the
+// same output as the command, without what a full start-up loads: Commander, chalk, the query
+// builder, node:crypto (SHA-256 in JS), ES module facades of built-ins, process.stdout, and the
+// better-sqlite3 addon (Node's built-in node:sqlite runs the statements; the connection gets
+// the same pragmas). Anything else (other options, a terminal, PostgreSQL, a schema to check,
+// an unusable key, node:sqlite missing, any error) goes to the full command with stdin intact,
+// which reports and audits. scripts/build.mjs bundles this file alone as dist/verify.js.
+import type { DatabaseSync } from 'node:sqlite';
+import {
+  directRolesSql,
+  keyFailure,
+  keyLookupSql,
+  lastUsedDue,
+  parseKey,
+  touchKeyParams,
+  touchKeySql,
+  validKey,
+  verifiedKey,
+  type KeyLookupRow,
+} from '../auth/key-check.js';
+import { sha256HexJs } from '../auth/sha256.js';
 import { jsonText, plainFields } from '../output/cells.js';
 import { knownMigrationNames } from '../store/schema-version.js';
-import { isPostgresUrl, openSqliteFile } from '../store/sqlite-open.js';
-import type BetterSqlite3 from 'better-sqlite3';
+import { connectionPragmas, isPostgresUrl } from '../store/sqlite-open.js';
 import { resolveStoreLocation } from './home.js';
-import type { IO } from './io.js';
 import { verifiedKeyFields } from './views.js';
 
-export type FastOutcome = { exitCode: number } | { fallback: IO };
+const fs = process.getBuiltinModule('node:fs');
+const path = process.getBuiltinModule('node:path');
+
+/** Done with an exit code, or hand over to the full command (with stdin as read, if it was). */
+export type FastOutcome = { exitCode: number } | { fallback: Buffer | undefined };
+
+/** What the fast path touches of the process, so tests can stand in for it. */
+export interface FastPorts {
+  env: NodeJS.ProcessEnv;
+  now(): Date;
+  stdoutIsTTY(): boolean;
+  readInput(): Promise<Buffer>;
+  write(text: string): void;
+}
 
 interface FastArgs {
   json: boolean;
@@ -51,58 +74,125 @@ export function fastVerifyArgs(argv: readonly string[]): FastArgs | undefined {
 
 const maxStdinBytes = 1024 * 1024;
 
-async function readStdin(stream: Readable): Promise<Buffer> {
+/**
+ * All of stdin (up to just past the limit, which the full command then refuses), from fd 0
+ * without building process.stdin; a non-blocking descriptor continues through the stream.
+ */
+async function readFd0(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    chunks.push(buffer);
-    size += buffer.length;
-    // Past the limit the full command refuses stdin; it gets enough to say so.
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      if (code !== 'EAGAIN') throw error;
+      for await (const chunk of process.stdin) {
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+        size += chunks.at(-1)!.length;
+        if (size > maxStdinBytes) break;
+      }
+      break;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    size += n;
     if (size > maxStdinBytes) break;
   }
   return Buffer.concat(chunks);
 }
 
-function schemaIsCurrent(raw: BetterSqlite3.Database): boolean {
-  const applied = raw.prepare<[], { name: string }>('select "name" from "kysely_migration" order by "name"').all();
+/**
+ * Whether stdout is a terminal, loading the tty module (and with it net) only when it must:
+ * a pipe or a file is no terminal, and neither is /dev/null (a character device too).
+ */
+function stdoutIsTTY(): boolean {
+  const out = fs.fstatSync(1);
+  if (!out.isCharacterDevice()) return false;
+  try {
+    if (out.rdev === fs.statSync('/dev/null').rdev) return false;
+  } catch {
+    // No /dev/null (Windows): ask the tty module.
+  }
+  return process.getBuiltinModule('node:tty').isatty(1);
+}
+
+export function processPorts(): FastPorts {
+  return {
+    env: process.env,
+    now: () => new Date(),
+    stdoutIsTTY,
+    readInput: readFd0,
+    write(text) {
+      try {
+        fs.writeSync(1, text);
+      } catch {
+        process.stdout.write(text);
+      }
+    },
+  };
+}
+
+/** Node's built-in SQLite, without the experimental-feature warning some Node versions print. */
+function nodeSqlite(): typeof import('node:sqlite') | undefined {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (!/SQLite/.test(typeof warning === 'string' ? warning : warning.message)) emitWarning.call(process, warning as string, ...(rest as []));
+  }) as typeof process.emitWarning;
+  try {
+    return process.getBuiltinModule('node:sqlite');
+  } catch {
+    return undefined;
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+function schemaIsCurrent(db: DatabaseSync): boolean {
+  const applied = db.prepare('select "name" from "kysely_migration" order by "name"').all() as { name: string }[];
   return applied.length === knownMigrationNames.length && applied.every((row, i) => row.name === knownMigrationNames[i]);
 }
 
-export async function fastKeyVerify(argv: readonly string[], io: IO): Promise<FastOutcome> {
+export async function fastKeyVerify(argv: readonly string[], ports: FastPorts = processPorts()): Promise<FastOutcome> {
   const args = fastVerifyArgs(argv);
-  if (!args || (!args.json && io.stdoutIsTTY)) return { fallback: io };
-  const location = resolveStoreLocation(args.db, io.env);
-  if (isPostgresUrl(location)) return { fallback: io };
-  const input = await readStdin(io.stdin);
-  const fallback: FastOutcome = { fallback: { ...io, stdin: Readable.from([input]) } };
-  const line = input.toString('utf8').split(/\r?\n/)[0]?.trim() ?? '';
-  const parsed = parseKey(line);
-  const absolute = path.resolve(location);
-  if (!parsed.ok || !fs.existsSync(absolute)) return fallback;
-  let raw: BetterSqlite3.Database;
+  if (!args) return { fallback: undefined };
+  const location = resolveStoreLocation(args.db, ports.env);
+  const sqlite = isPostgresUrl(location) ? undefined : nodeSqlite();
+  if (!sqlite || (!args.json && ports.stdoutIsTTY())) return { fallback: undefined };
+  const input = await ports.readInput();
+  const fallback: FastOutcome = { fallback: input };
+  const parsed = parseKey(input.toString('utf8').split(/\r?\n/)[0]?.trim() ?? '');
+  const file = path.resolve(location);
+  if (!parsed.ok || !fs.existsSync(file)) return fallback;
+  let db: DatabaseSync;
   try {
-    raw = await openSqliteFile(absolute);
+    db = new sqlite.DatabaseSync(file);
+    for (const pragma of connectionPragmas()) db.exec(`pragma ${pragma}`);
   } catch {
     return fallback;
   }
   try {
-    if (!schemaIsCurrent(raw)) return fallback;
-    const statements = sqliteKeyStatements(raw);
-    const row = statements.lookup.get(...keyLookupParams(parsed.id));
-    const now = new Date();
-    if (!row || keyFailure(row, parsed.secret, now.toISOString()) !== null) return fallback;
+    if (!schemaIsCurrent(db)) return fallback;
+    const row = db.prepare(keyLookupSql).get(parsed.id) as KeyLookupRow | undefined;
+    const now = ports.now();
+    if (!row || keyFailure(row, sha256HexJs(parsed.secret), now.toISOString()) !== null) return fallback;
     let lastUsedAt = row.last_used_at;
-    if (lastUsedDue(lastUsedAt, now) && statements.touch.run(...touchKeyParams(row.id, now)).changes > 0) {
+    if (lastUsedDue(lastUsedAt, now) && Number(db.prepare(touchKeySql).run(...touchKeyParams(row.id, now)).changes) > 0) {
       lastUsedAt = now.toISOString();
     }
-    const roles = statements.roles.all(row.tenant_id, row.user_id).map((r) => r.role_id);
+    const roles = (db.prepare(directRolesSql).all(row.tenant_id, row.user_id) as { role_id: string }[]).map((r) => r.role_id);
     const verified = verifiedKey(validKey(row, lastUsedAt), roles);
-    io.stdout.write(args.json ? jsonText(verified) : plainFields(verifiedKeyFields(verified)));
+    // Closed before anything is printed or handed over: two SQLite libraries must never hold
+    // the same file open in one process at once.
+    db.close();
+    ports.write(args.json ? jsonText(verified) : plainFields(verifiedKeyFields(verified)));
     return { exitCode: 0 };
   } catch {
     return fallback;
   } finally {
-    raw.close();
+    if (db.isOpen) db.close();
   }
 }

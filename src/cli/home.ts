@@ -1,7 +1,8 @@
-// Where iamctl keeps its files and finds its store (SPEC §1): no heavy imports, so the
-// `key verify` fast path can use it too.
-import os from 'node:os';
-import path from 'node:path';
+// Where iamctl keeps its files and finds its store (SPEC §1). Built-ins come through
+// process.getBuiltinModule, which skips building ES module facades: the `key verify` fast path
+// uses this too and counts milliseconds.
+const os = process.getBuiltinModule('node:os');
+const path = process.getBuiltinModule('node:path');
 
 /** $IAMCTL_HOME, else the XDG data dir's iamctl folder. */
 export function resolveHome(env: NodeJS.ProcessEnv): string {

@@ -1,5 +1,4 @@
 // Effective settings: user ?? tenant ?? global ?? default (SPEC §1).
-import { decryptSecret } from '../auth/secrets.js';
 import type { StoredSettings } from '../store/settings-repo.js';
 import { settingDef, settingDefs, type Scope, type SettingValue } from './settings-registry.js';
 
@@ -35,11 +34,3 @@ export function settingBool(stored: StoredSettings, key: string): boolean {
   return resolveSetting(stored, key).value === true;
 }
 
-/**
- * The plaintext of a secret setting (`ai.openaiApiKey`, `mail.smtpUrl`), stored encrypted under
- * the master key; null when unset.
- */
-export function secretSettingValue(stored: StoredSettings, key: string, masterKey: Buffer): string | null {
-  const value = resolveSetting(stored, key).value;
-  return typeof value === 'string' ? decryptSecret(masterKey, value) : null;
-}

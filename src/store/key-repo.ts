@@ -1,7 +1,7 @@
 // API keys: the verification lookup (as a dialect-neutral query), lists, and the row -> domain
 // mapping. The SQLite hot path runs the same lookup as prepared SQL text (src/auth/key-check.ts);
 // a test proves that text is exactly what this builder compiles to.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { apiKeyPolicyKeys, touchKeyParams, type KeyLookupRow } from '../auth/key-check.js';
 import type { ApiKey, ApiKeyStatus } from '../core/model.js';
 import type { ApiKeyRow, Database } from './schema.js';
@@ -11,18 +11,21 @@ import { MAIN_TENANT_ID } from './tenant-repo.js';
  * Everything verification needs in one round trip: the key, its user's and tenant's status,
  * the stored values of the key policy at the three scopes, and whether the user holds api-user.
  * Scalar subqueries rather than joins: SQLite plans this single-row lookup about ten times
- * faster that way (a join gets a Bloom-filter pass meant for large outer loops).
+ * faster that way (a join gets a Bloom-filter pass meant for large outer loops). The fixed
+ * names are literals, so the key id is the only parameter to bind on the hot path.
  */
 export function keyLookupQuery(db: Kysely<Database>, keyId: string) {
-  const { enabled, apiUserOnly } = apiKeyPolicyKeys;
+  const enabled = sql.lit<string>(apiKeyPolicyKeys.enabled);
+  const apiUserOnly = sql.lit<string>(apiKeyPolicyKeys.apiUserOnly);
+  const main = sql.lit<string>(MAIN_TENANT_ID);
   return db
     .selectFrom('api_keys as k')
     .select((eb) => {
       const user = () => eb.selectFrom('users as u').whereRef('u.tenant_id', '=', 'k.tenant_id').whereRef('u.id', '=', 'k.user_id');
       const tenant = () => eb.selectFrom('tenants as t').whereRef('t.id', '=', 'k.tenant_id');
-      const stored = (tenantId: 'k.tenant_id' | typeof MAIN_TENANT_ID, key: string) => {
+      const stored = (tenant: 'own' | 'main', key: typeof enabled) => {
         const q = eb.selectFrom('tenant_settings as s').select('s.value');
-        return (tenantId === 'k.tenant_id' ? q.whereRef('s.tenant_id', '=', 'k.tenant_id') : q.where('s.tenant_id', '=', tenantId)).where('s.key', '=', key);
+        return (tenant === 'own' ? q.whereRef('s.tenant_id', '=', 'k.tenant_id') : q.where('s.tenant_id', '=', main)).where('s.key', '=', key);
       };
       return [
         'k.id',
@@ -44,10 +47,10 @@ export function keyLookupQuery(db: Kysely<Database>, keyId: string) {
           .whereRef('s.user_id', '=', 'k.user_id')
           .where('s.key', '=', enabled)
           .as('user_enabled'),
-        stored('k.tenant_id', enabled).as('tenant_enabled'),
-        stored(MAIN_TENANT_ID, enabled).as('global_enabled'),
-        stored('k.tenant_id', apiUserOnly).as('tenant_api_user_only'),
-        stored(MAIN_TENANT_ID, apiUserOnly).as('global_api_user_only'),
+        stored('own', enabled).as('tenant_enabled'),
+        stored('main', enabled).as('global_enabled'),
+        stored('own', apiUserOnly).as('tenant_api_user_only'),
+        stored('main', apiUserOnly).as('global_api_user_only'),
         eb
           .exists(
             eb
@@ -55,7 +58,7 @@ export function keyLookupQuery(db: Kysely<Database>, keyId: string) {
               .select('r.role_id')
               .whereRef('r.tenant_id', '=', 'k.tenant_id')
               .whereRef('r.user_id', '=', 'k.user_id')
-              .where('r.role_id', '=', 'api-user'),
+              .where('r.role_id', '=', sql.lit('api-user')),
           )
           .as('api_user'),
       ];

@@ -5,6 +5,19 @@ import { AppError } from '../core/errors.js';
 
 export const defaultBusyTimeoutMs = 15000;
 
+/** What every connection to a store sets, whichever driver opens it. */
+export function connectionPragmas(busyTimeoutMs = defaultBusyTimeoutMs): string[] {
+  return [
+    // The first pragma reads the header: a file that is not SQLite fails here, not later.
+    'journal_mode = WAL',
+    `busy_timeout = ${busyTimeoutMs}`,
+    'foreign_keys = ON',
+    'synchronous = FULL',
+    // Purged personal data is overwritten, not left in free pages.
+    'secure_delete = ON',
+  ];
+}
+
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
@@ -15,13 +28,7 @@ export async function openSqliteFile(absolute: string, busyTimeoutMs = defaultBu
   let raw: BetterSqlite3.Database | undefined;
   try {
     raw = new SqliteDatabase(absolute, { fileMustExist: true });
-    // The first pragma reads the header: a file that is not SQLite fails here, not later.
-    raw.pragma('journal_mode = WAL');
-    raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    raw.pragma('foreign_keys = ON');
-    raw.pragma('synchronous = FULL');
-    // Purged personal data is overwritten, not left in free pages.
-    raw.pragma('secure_delete = ON');
+    for (const pragma of connectionPragmas(busyTimeoutMs)) raw.pragma(pragma);
     return raw;
   } catch (error) {
     raw?.close();

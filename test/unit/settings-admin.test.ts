@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newMasterKey, parseMasterKey, encryptSecret } from '../../src/auth/secrets.js';
+import { newMasterKey, parseMasterKey, encryptSecret, secretSettingValue } from '../../src/auth/secrets.js';
 import {
   getEffectiveSettings,
   getSetting,
@@ -11,7 +11,6 @@ import {
   writePermissions,
   type SettingsTarget,
 } from '../../src/core/settings-admin.js';
-import { secretSettingValue } from '../../src/core/settings.js';
 import { loadStoredSettings } from '../../src/store/settings-repo.js';
 import { MAIN_TENANT_ID } from '../../src/store/tenant-repo.js';
 import { principalOf, seedMain, seedTenant, seedUser } from '../helpers/fixtures.js';
