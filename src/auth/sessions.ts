@@ -163,7 +163,7 @@ async function lockIfTooManyFailures(trx: Kysely<Database>, user: UserRow, now: 
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('email_lower', '=', user.email_lower)
     .where('succeeded', '=', 0)
-    .where('at', '>', since)
+    .where('at', '>=', since)
     .executeTakeFirstOrThrow();
   if (Number(failures.n) < maxAttempts) return;
   const at = now.toISOString();
