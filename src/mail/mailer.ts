@@ -76,8 +76,11 @@ function writeToOutbox(dir: string, tag: string, content: Buffer): string {
 
 function describeSmtpError(error: unknown): string {
   const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
-  if (e.code === 'ECONNREFUSED') return 'connection refused';
-  if (e.code === 'ETIMEDOUT') return 'timed out';
+  // nodemailer wraps socket errors (code ESOCKET); the system code stays in the message.
+  const system = /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT)\b/.exec(e.message ?? '')?.[1] ?? e.code;
+  if (system === 'ECONNREFUSED') return 'connection refused';
+  if (system === 'ENOTFOUND') return 'host not found';
+  if (system === 'ETIMEDOUT' || e.code === 'ETIMEDOUT') return 'timed out';
   if (e.code === 'EAUTH') return 'authentication failed';
   if (e.responseCode) return `the server answered ${e.responseCode}${e.response ? ` (${e.response.split('\n')[0]})` : ''}`;
   return e.message ?? String(error);
