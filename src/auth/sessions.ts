@@ -114,14 +114,14 @@ export async function login(deps: Deps, input: LoginInput): Promise<LoginResult>
   });
 }
 
+/** The account's lock row, if it was ever locked (locked_until may be past). */
+export async function lockOf(db: Kysely<Database>, user: Pick<UserRow, 'id' | 'tenant_id'>): Promise<{ locked_until: string } | undefined> {
+  return db.selectFrom('lockouts').select('locked_until').where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).executeTakeFirst();
+}
+
 /** Whether the account is locked at `at` (ISO time). */
 export async function isLocked(db: Kysely<Database>, user: Pick<UserRow, 'id' | 'tenant_id'>, at: string): Promise<boolean> {
-  const lock = await db
-    .selectFrom('lockouts')
-    .select('locked_until')
-    .where('tenant_id', '=', user.tenant_id)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
+  const lock = await lockOf(db, user);
   return lock !== undefined && lock.locked_until > at;
 }
 
@@ -151,12 +151,7 @@ async function lockIfTooManyFailures(trx: Kysely<Database>, user: UserRow, now: 
     .where('email_lower', '=', user.email_lower)
     .where('succeeded', '=', 1)
     .executeTakeFirst();
-  const lock = await trx
-    .selectFrom('lockouts')
-    .select('locked_until')
-    .where('tenant_id', '=', user.tenant_id)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
+  const lock = await lockOf(trx, user);
   const since = [windowStart, lastSuccess?.at ?? '', lock?.locked_until ?? ''].sort().at(-1)!;
   const failures = await trx
     .selectFrom('sign_in_attempts')

@@ -1,11 +1,12 @@
 // Passwords and lockouts (SPEC §6): a user changes their own password (knowing the current
 // one; their other sessions end); an admin sets another user's password (all of that user's
 // sessions end) and clears a sign-in lockout.
+import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords.js';
-import { endSessionsOf, isLocked, recordPasswordFailure } from '../auth/sessions.js';
+import { endSessionsOf, isLocked, lockOf, recordPasswordFailure } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
-import type { UserRow } from '../store/schema.js';
+import type { Database, UserRow } from '../store/schema.js';
 import { findUserRow, toUserObject } from '../store/user-repo.js';
 import type { Deps } from './deps.js';
 import { conflict, forbidden, notFound, unauthenticated, validationError } from './errors.js';
@@ -40,18 +41,12 @@ export async function changeOwnPassword(deps: Deps, principal: Principal, input:
   const check = await verifyPassword(user.password_hash, input.current);
   const now = deps.now();
   const at = now.toISOString();
+  const audit = (trx: Kysely<Database>, result: 'success' | 'failure', details: Record<string, unknown>) =>
+    appendAudit(trx, { at, tenantId: user.tenant_id, actorId: user.id, action: 'user.password-change', target: `user:${user.id}`, result, details });
   if (!check.ok || (await isLocked(db, user, at))) {
     await deps.store.write(async (trx) => {
       if (!check.ok) await recordPasswordFailure(trx, user, now);
-      await appendAudit(trx, {
-        at,
-        tenantId: user.tenant_id,
-        actorId: user.id,
-        action: 'user.password-change',
-        target: `user:${user.id}`,
-        result: 'failure',
-        details: { reason: check.ok ? 'locked' : 'wrong current password' },
-      });
+      await audit(trx, 'failure', { reason: check.ok ? 'locked' : 'wrong current password' });
     });
     throw unauthenticated('the current password is wrong', 'give your current password first, then the new one');
   }
@@ -61,14 +56,7 @@ export async function changeOwnPassword(deps: Deps, principal: Principal, input:
   const sessionsEnded = await deps.store.write(async (trx) => {
     await trx.updateTable('users').set({ password_hash: passwordHash, updated_at: at }).where('tenant_id', '=', user.tenant_id).where('id', '=', user.id).execute();
     const ended = await endSessionsOf(trx, user, at, { except: principal.sessionId });
-    await appendAudit(trx, {
-      at,
-      tenantId: user.tenant_id,
-      actorId: user.id,
-      action: 'user.password-change',
-      target: `user:${user.id}`,
-      details: { sessionsEnded: ended },
-    });
+    await audit(trx, 'success', { sessionsEnded: ended });
     return ended;
   });
   return { user: await toUserObject(db, { ...user, password_hash: passwordHash, updated_at: at }), sessionsEnded };
@@ -126,12 +114,7 @@ export async function setUserPassword(deps: Deps, actor: Principal, user: UserRo
 export async function unlockUser(deps: Deps, actor: Principal, user: UserRow): Promise<User> {
   const at = deps.now().toISOString();
   await deps.store.write(async (trx) => {
-    const lock = await trx
-      .selectFrom('lockouts')
-      .select('locked_until')
-      .where('tenant_id', '=', user.tenant_id)
-      .where('user_id', '=', user.id)
-      .executeTakeFirst();
+    const lock = await lockOf(trx, user);
     if (!lock || lock.locked_until <= at) throw conflict(`${user.email} is not locked`, 'a lockout ends by itself after security.lockout.windowMinutes');
     await trx.updateTable('lockouts').set({ locked_until: at }).where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).execute();
     await appendAudit(trx, {

@@ -59,7 +59,7 @@ export async function accept(ctx: CommandContext, _args: unknown[], opts: Opts):
   const preview = await previewInvitation(deps, token);
   let firstName: string | undefined = opts.firstName;
   if (preview.needsFirstName && firstName === undefined) firstName = await ctx.value('--first-name', undefined, 'First name:');
-  const password = await readNewPassword(ctx, '--password-stdin', opts.passwordStdin === true, `Password for ${preview.email}:`);
+  const password = await readNewPassword(ctx, '--password-stdin', opts.passwordStdin === true, `Password for ${preview.email}:`, [preview.email]);
   const user = await acceptInvitation(deps, { token, password, firstName, lastName: opts.lastName });
   await ctx.out.object(user, userFields(user));
   ctx.out.success(`welcome, ${user.firstName}: ${user.email} is active; sign in with \`iamctl login --email ${user.email}\``);

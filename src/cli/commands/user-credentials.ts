@@ -10,7 +10,7 @@ export async function setPassword(ctx: CommandContext, [ref]: (string | undefine
   const acting = await ctx.actingTenant();
   const deps = await ctx.deps();
   const user = await findUserIn(deps, acting.row.id, ref!);
-  const password = await readNewPassword(ctx, '--password-stdin', opts.passwordStdin === true, `New password for ${user.email}:`);
+  const password = await readNewPassword(ctx, '--password-stdin', opts.passwordStdin === true, `New password for ${user.email}:`, [user.email]);
   const result = await setUserPassword(deps, await ctx.principal(), user, password);
   await ctx.out.object(result.user, userFields(result.user));
   ctx.out.success(`password set for ${user.email}; ended ${result.sessionsEnded} session(s)${user.status === 'invited' ? '; the user is now active' : ''}`);
