@@ -6,6 +6,7 @@ import { unauthenticated } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { settingNumber } from '../core/settings.js';
 import { appendAudit } from '../store/audit-repo.js';
+import { isPostgres } from '../store/dialect.js';
 import { loadStoredSettings } from '../store/settings-repo.js';
 import type { Database, SessionRow, UserRow } from '../store/schema.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
@@ -141,6 +142,11 @@ export async function recordPasswordFailure(trx: Kysely<Database>, user: UserRow
  * locked, or before an unlock, never lock the account again by themselves.
  */
 async function lockIfTooManyFailures(trx: Kysely<Database>, user: UserRow, now: Date): Promise<void> {
+  // Concurrent failures of one account are counted one after another, so parallel guesses
+  // cannot slip past the limit (on SQLite the IMMEDIATE transaction already serializes them).
+  if (isPostgres(trx)) {
+    await trx.selectFrom('users').select('id').where('tenant_id', '=', user.tenant_id).where('id', '=', user.id).forUpdate().execute();
+  }
   const settings = await loadStoredSettings(trx, { tenantId: user.tenant_id });
   const maxAttempts = settingNumber(settings, 'security.lockout.maxAttempts');
   const windowMinutes = settingNumber(settings, 'security.lockout.windowMinutes');

@@ -2,7 +2,7 @@
 // account for the window; a locked account answers exactly like a wrong password; unlock and
 // expiry end the lock; lock and unlock are audited.
 import { afterEach, describe, expect, it } from 'vitest';
-import { login } from '../../src/auth/sessions.js';
+import { login, recordPasswordFailure } from '../../src/auth/sessions.js';
 import { changeOwnPassword, unlockUser } from '../../src/core/credentials.js';
 import type { AppError } from '../../src/core/errors.js';
 import { goodPassword, seed, type Seeded } from '../helpers/fixtures.js';
@@ -140,6 +140,20 @@ describe.each(dialects)('lockout on %s', (dialect) => {
       code: 'unauthenticated',
       message: 'the current password is wrong',
     });
+  });
+
+  it('parallel guesses are all counted: exactly the limit of concurrent failures locks', async () => {
+    await setup();
+    const user = await s.row(email);
+    // Open the pool's connections first (PostgreSQL), so the transactions below really overlap.
+    await Promise.all(Array.from({ length: 4 }, () => t.store.read((trx) => trx.selectFrom('users').select('id').execute())));
+    // As many failures as the limit, recorded by overlapping transactions (no argon2 between;
+    // fewer than the PostgreSQL pool's 4 connections, so none waits for another to finish).
+    await putSetting(t.store.db, 'main', 'security.lockout.maxAttempts', 3);
+    await Promise.all(Array.from({ length: 3 }, () => t.store.write((trx) => recordPasswordFailure(trx, user, t.clock.now))));
+    t.clock.advanceMinutes(1);
+    expect(await attempt(goodPassword)).toMatchObject({ message: 'wrong email or password' });
+    expect(await t.store.db.selectFrom('audit_events').select('action').where('action', '=', 'user.lock').execute()).toHaveLength(1);
   });
 
   it('locks one account only: other users of the tenant still sign in', async () => {
