@@ -6,13 +6,20 @@ import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { auditCommands } from './registry/audit.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
+import { inviteCommands } from './registry/invite.js';
+import { passwordCommands } from './registry/password.js';
 import { sessionCommands } from './registry/session.js';
+import { sessionAdminCommands } from './registry/sessions.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
+import { userCredentialCommands } from './registry/user-credentials.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
   { name: 'user', aliases: ['users'], summary: 'Manage users' },
+  { name: 'invite', aliases: ['invites', 'invitation', 'invitations'], summary: 'Invite users and accept invitations' },
+  { name: 'password', summary: 'Change your own password' },
+  { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -21,6 +28,10 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...userCredentialCommands,
+  ...inviteCommands,
+  ...passwordCommands,
+  ...sessionAdminCommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,
