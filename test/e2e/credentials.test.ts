@@ -110,8 +110,8 @@ describe('lockout', () => {
     for (let i = 0; i < 5; i++) expectFailure(await wrongLogin(), 4);
     expectFailure(await rightLogin(), 4);
     // Age the lock (and the failures) as if the window had passed.
-    w.sql("update lockouts set locked_at = '2000-01-01T00:00:00.000Z', locked_until = '2000-01-01T00:15:00.000Z'");
-    w.sql("update sign_in_attempts set at = '2000-01-01T00:00:00.000Z' where email_lower = 'lock@acme.example' and succeeded = 0");
+    await w.sql("update lockouts set locked_at = '2000-01-01T00:00:00.000Z', locked_until = '2000-01-01T00:15:00.000Z'");
+    await w.sql("update sign_in_attempts set at = '2000-01-01T00:00:00.000Z' where email_lower = 'lock@acme.example' and succeeded = 0");
     expect((await rightLogin()).exitCode).toBe(0);
   });
 

@@ -1,9 +1,8 @@
 // Shared set-up of the invitation, credential and session end-to-end tests: a store with two
 // tenants and a few users, each signed in from its own IAMCTL_HOME (its own context file) on
-// the same store; and direct access to the SQLite store to age rows (expiry, lockouts).
+// the same store; and direct SQL on the store to age rows (expiry, lockouts).
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { cli, initializedCli, login, type Cli } from '../helpers/cli.js';
 
@@ -19,8 +18,8 @@ export interface World {
   stranger(): Cli;
   /** Signs in as `email` from a fresh home on the same store. */
   as(email: string, pw?: string): Promise<Cli>;
-  /** Runs SQL against the store (SQLite) between commands. */
-  sql<T = unknown>(query: string, ...params: unknown[]): T[];
+  /** Runs SQL against the store (either dialect) between commands. */
+  sql<T = unknown>(query: string, ...params: unknown[]): Promise<T[]>;
 }
 
 export async function world(): Promise<World> {
@@ -40,7 +39,7 @@ export async function world(): Promise<World> {
     expect(r.exitCode, r.stderr).toBe(0);
   }
   const as = async (email: string, pw = password) => {
-    const c = cli({ db: root.dbPath });
+    const c = cli({ db: root.db });
     const r = await login(c, email, pw);
     expect(r.exitCode, r.stderr).toBe(0);
     return c;
@@ -49,17 +48,9 @@ export async function world(): Promise<World> {
     root,
     acmeAdmin: await as('admin@acme.example'),
     viewer: await as('viewer@acme.example'),
-    stranger: () => cli({ db: root.dbPath }),
+    stranger: () => cli({ db: root.db }),
     as,
-    sql<T>(query: string, ...params: unknown[]): T[] {
-      const db = new Database(root.dbPath);
-      try {
-        const statement = db.prepare(query);
-        return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as T[];
-      } finally {
-        db.close();
-      }
-    },
+    sql: <T>(query: string, ...params: unknown[]) => root.sql<T>(query, params),
   };
 }
 

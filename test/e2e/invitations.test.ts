@@ -80,7 +80,7 @@ describe('tokens that cannot be used (4)', () => {
     used = await make('used@acme.example');
     expect((await accept(used)).exitCode).toBe(0);
     expired = await make('expired@acme.example');
-    w.sql("update invitations set expires_at = '2000-01-01T00:00:00.000Z' where user_id = (select id from users where email_lower = 'expired@acme.example')");
+    await w.sql("update invitations set expires_at = '2000-01-01T00:00:00.000Z' where user_id = (select id from users where email_lower = 'expired@acme.example')");
     revoked = await make('revoked@acme.example');
     expect((await w.acmeAdmin.run(['invite', 'revoke', 'revoked@acme.example', '--yes'])).exitCode).toBe(0);
     replaced = await make('replaced@acme.example');
@@ -142,7 +142,7 @@ describe('bad input', () => {
     const { token } = await w.root.json(['invite', 'create', '--tenant', 'globex', '--email', 'g@globex.example']);
     expect(token).toBeTruthy();
     expectFailure(await w.acmeAdmin.run(['invite', 'revoke', 'g@globex.example', '--yes']), 6);
-    expect(w.sql("select count(*) as n from users where email_lower = 'v2@acme.example'")).toEqual([{ n: 0 }]);
+    expect(await w.sql("select cast(count(*) as integer) as n from users where email_lower = 'v2@acme.example'")).toEqual([{ n: 0 }]);
   });
 });
 
@@ -188,7 +188,7 @@ describe('delivery by SMTP', () => {
   it('sends through mail.smtpUrl (a secret under the master key) from mail.from; no outbox file', async () => {
     const smtp = await startSmtp({ user: 'iam', pass: 's3cret' });
     const home = fs.mkdtempSync(path.join(path.dirname(w.root.home), 'iamctl-smtp-'));
-    const store = await openStore(w.root.dbPath);
+    const store = await openStore(w.root.db);
     try {
       await putSecretSetting(store.db, 'mail.smtpUrl', smtp.url, masterKeyOf(w.root.home));
       await putSetting(store.db, 'main', 'mail.from', 'iam@example.com');
@@ -206,14 +206,14 @@ describe('delivery by SMTP', () => {
       expect(tokenIn(smtp.received[0]!.raw.replace(/\r\n/g, '\n'))).toBe(token);
       expect(fs.existsSync(path.join(home, 'outbox'))).toBe(false);
       // The stored setting is not the URL in clear.
-      const stored = w.sql<{ value: string }>("select value from tenant_settings where key = 'mail.smtpUrl'");
+      const stored = await w.sql<{ value: string }>("select value from tenant_settings where key = 'mail.smtpUrl'");
       expect(stored[0]!.value).not.toContain('s3cret');
 
       // The server goes away: exit 1, nothing printed on stdout, nothing stored.
       await smtp.close();
       const down = await admin.run(['invite', 'create', '--email', 'down@acme.example', '--first-name', 'Dan']);
       expectFailure(down, 1, /cannot send the invitation by SMTP: connection refused \(delivery_failed\)/);
-      expect(w.sql("select count(*) as n from users where email_lower = 'down@acme.example'")).toEqual([{ n: 0 }]);
+      expect(await w.sql("select cast(count(*) as integer) as n from users where email_lower = 'down@acme.example'")).toEqual([{ n: 0 }]);
     } finally {
       await store.db.deleteFrom('tenant_settings').where('key', 'in', ['mail.smtpUrl', 'mail.from']).execute();
       await store.close();
