@@ -6,6 +6,7 @@ import { unauthenticated } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { settingNumber } from '../core/settings.js';
 import { appendAudit } from '../store/audit-repo.js';
+import { isPostgres } from '../store/dialect.js';
 import { loadStoredSettings } from '../store/settings-repo.js';
 import type { Database, SessionRow, UserRow } from '../store/schema.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
@@ -68,15 +69,13 @@ export async function login(deps: Deps, input: LoginInput): Promise<LoginResult>
 
   let failure: string | null = null;
   if (!user) failure = 'unknown_email';
-  else if (!check.ok) failure = 'wrong_password';
+  else if (!check.ok) failure = (await isLocked(db, user, at)) ? 'locked' : 'wrong_password';
   else if (user.status !== 'active') failure = `user_${user.status}`;
   else if (await isLocked(db, user, at)) failure = 'locked';
   else {
     const tenant = await db.selectFrom('tenants').select('status').where('id', '=', user.tenant_id).executeTakeFirst();
     if (tenant?.status !== 'active') failure = 'tenant_inactive';
   }
-  // A wrong password on a locked account is reported as locked in the audit trail.
-  if (user && failure === 'wrong_password' && (await isLocked(db, user, at))) failure = 'locked';
 
   if (failure) {
     await deps.store.write(async (trx) => {
@@ -86,7 +85,7 @@ export async function login(deps: Deps, input: LoginInput): Promise<LoginResult>
         tenantId: user?.tenant_id ?? MAIN_TENANT_ID,
         actorId: null,
         action: 'auth.login',
-        target: user?.id ?? null,
+        target: user ? `user:${user.id}` : null,
         result: 'failure',
         details: { reason: failure },
       });
@@ -109,61 +108,79 @@ export async function login(deps: Deps, input: LoginInput): Promise<LoginResult>
       tenantId: signedIn.tenant_id,
       actorId: signedIn.id,
       action: 'auth.login',
-      target: signedIn.id,
+      target: `user:${signedIn.id}`,
       details: { session: created.session.id, ...(check.rehash ? { rehashed: true } : {}) },
     });
     return { ...created, user: { ...signedIn, last_login_at: at } };
   });
 }
 
-async function isLocked(db: Kysely<Database>, user: UserRow, at: string): Promise<boolean> {
-  const lock = await db
-    .selectFrom('lockouts')
-    .select('locked_until')
-    .where('tenant_id', '=', user.tenant_id)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
+/** The account's lock row, if it was ever locked (locked_until may be past). */
+export async function lockOf(db: Kysely<Database>, user: Pick<UserRow, 'id' | 'tenant_id'>): Promise<{ locked_until: string } | undefined> {
+  return db.selectFrom('lockouts').select('locked_until').where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).executeTakeFirst();
+}
+
+/** Whether the account is locked at `at` (ISO time). */
+export async function isLocked(db: Kysely<Database>, user: Pick<UserRow, 'id' | 'tenant_id'>, at: string): Promise<boolean> {
+  const lock = await lockOf(db, user);
   return lock !== undefined && lock.locked_until > at;
 }
 
-/** Locks the account when the failures since the last success (or unlock) reach the limit. */
+/**
+ * Records a failed password check of a known account outside sign-in (e.g. a wrong current
+ * password at `password change`), so guessing there counts towards the same lockout.
+ */
+export async function recordPasswordFailure(trx: Kysely<Database>, user: UserRow, now: Date): Promise<void> {
+  await trx.insertInto('sign_in_attempts').values({ id: newId(), email_lower: user.email_lower, at: now.toISOString(), succeeded: 0 }).execute();
+  await lockIfTooManyFailures(trx, user, now);
+}
+
+/**
+ * Locks the account for the window when the failures within the window reach the limit.
+ * Failures only count after the last success and after the end of the last lock (its expiry,
+ * or the moment an admin unlocked it, which sets locked_until to then): attempts made while
+ * locked, or before an unlock, never lock the account again by themselves.
+ */
 async function lockIfTooManyFailures(trx: Kysely<Database>, user: UserRow, now: Date): Promise<void> {
+  // Concurrent failures of one account are counted one after another, so parallel guesses
+  // cannot slip past the limit (on SQLite the IMMEDIATE transaction already serializes them).
+  if (isPostgres(trx)) {
+    await trx.selectFrom('users').select('id').where('tenant_id', '=', user.tenant_id).where('id', '=', user.id).forUpdate().execute();
+  }
   const settings = await loadStoredSettings(trx, { tenantId: user.tenant_id });
   const maxAttempts = settingNumber(settings, 'security.lockout.maxAttempts');
   const windowMinutes = settingNumber(settings, 'security.lockout.windowMinutes');
   const windowStart = addMinutes(now, -windowMinutes);
-  const lastReset = await trx
+  const lastSuccess = await trx
     .selectFrom('sign_in_attempts')
     .select((eb) => eb.fn.max('at').as('at'))
     .where('email_lower', '=', user.email_lower)
     .where('succeeded', '=', 1)
     .executeTakeFirst();
-  const lock = await trx
-    .selectFrom('lockouts')
-    .select('locked_at')
-    .where('tenant_id', '=', user.tenant_id)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
-  const since = [windowStart, lastReset?.at ?? '', lock?.locked_at ?? ''].sort().at(-1)!;
+  const lock = await lockOf(trx, user);
+  const since = [windowStart, lastSuccess?.at ?? '', lock?.locked_until ?? ''].sort().at(-1)!;
   const failures = await trx
     .selectFrom('sign_in_attempts')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('email_lower', '=', user.email_lower)
     .where('succeeded', '=', 0)
-    .where('at', '>', since)
+    .where('at', '>=', since)
     .executeTakeFirstOrThrow();
   if (Number(failures.n) < maxAttempts) return;
   const at = now.toISOString();
-  const values = { tenant_id: user.tenant_id, user_id: user.id, locked_at: at, locked_until: addMinutes(now, windowMinutes) };
-  await trx.deleteFrom('lockouts').where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).execute();
-  await trx.insertInto('lockouts').values(values).execute();
+  const lockedUntil = addMinutes(now, windowMinutes);
+  await trx
+    .insertInto('lockouts')
+    .values({ tenant_id: user.tenant_id, user_id: user.id, locked_at: at, locked_until: lockedUntil })
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ locked_at: at, locked_until: lockedUntil }))
+    .execute();
   await appendAudit(trx, {
     at,
     tenantId: user.tenant_id,
     actorId: null,
     action: 'user.lock',
-    target: user.id,
-    details: { failures: Number(failures.n), until: values.locked_until },
+    target: `user:${user.id}`,
+    details: { failures: Number(failures.n), until: lockedUntil },
   });
 }
 

@@ -29,6 +29,7 @@ const byCode: Record<ErrorCode, number> = {
   changes_pending: ExitCode.changesPending,
   cancelled: ExitCode.cancelled,
   store_unavailable: ExitCode.unexpected,
+  delivery_failed: ExitCode.unexpected,
   internal: ExitCode.unexpected,
 };
 

@@ -6,15 +6,22 @@ import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { auditCommands } from './registry/audit.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
+import { inviteCommands } from './registry/invite.js';
 import { keyCommands } from './registry/key.js';
+import { passwordCommands } from './registry/password.js';
+import { sessionAdminCommands } from './registry/sessions.js';
 import { sessionCommands } from './registry/session.js';
 import { settingsCommands } from './registry/settings.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
+import { userCredentialCommands } from './registry/user-credentials.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
   { name: 'user', aliases: ['users'], summary: 'Manage users' },
+  { name: 'invite', aliases: ['invites', 'invitation', 'invitations'], summary: 'Invite users and accept invitations' },
+  { name: 'password', summary: 'Change your own password' },
+  { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
   { name: 'key', aliases: ['keys'], summary: 'Manage API keys and verify them' },
   { name: 'settings', aliases: ['setting'], summary: 'Read and change settings (global, tenant, user)' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
@@ -25,6 +32,10 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...userCredentialCommands,
+  ...inviteCommands,
+  ...passwordCommands,
+  ...sessionAdminCommands,
   ...keyCommands,
   ...settingsCommands,
   ...auditCommands,

@@ -1,5 +1,5 @@
 // How domain objects look in tables and detail views (JSON/YAML show the objects as they are).
-import type { ApiKey, AuditEvent, SettingEntry, Tenant, User, VerifiedKey } from '../core/model.js';
+import type { ApiKey, AuditEvent, Invitation, Session, SettingEntry, Tenant, User, VerifiedKey } from '../core/model.js';
 import type { Column } from '../output/render.js';
 
 export const tenantColumns: Column<Tenant>[] = [
@@ -50,6 +50,41 @@ export const auditColumns: Column<AuditEvent>[] = [
   { key: 'target', header: 'TARGET', get: (e) => e.target },
   { key: 'result', header: 'RESULT', get: (e) => e.result },
   { key: 'details', header: 'DETAILS', get: (e) => (Object.keys(e.details).length ? e.details : '') },
+];
+
+export const invitationColumns: Column<Invitation>[] = [
+  { key: 'id', header: 'ID', get: (i) => i.id },
+  { key: 'email', header: 'EMAIL', get: (i) => i.email },
+  { key: 'roles', header: 'ROLES', get: (i) => i.roles },
+  { key: 'status', header: 'STATUS', get: (i) => i.status },
+  { key: 'expires', header: 'EXPIRES', get: (i) => i.expiresAt },
+  { key: 'created', header: 'CREATED', get: (i) => i.createdAt },
+  { key: 'invitedBy', header: 'INVITED BY', get: (i) => i.invitedBy ?? '-' },
+  { key: 'tenant', header: 'TENANT', get: (i) => i.tenant ?? '(main)' },
+];
+
+export function invitationFields(i: Invitation, token?: string): [string, unknown][] {
+  return [
+    ['id', i.id],
+    ['email', i.email],
+    ['tenant', i.tenant ?? '(main account)'],
+    ['roles', i.roles],
+    ['status', i.status],
+    ['expires', i.expiresAt],
+    ['created', i.createdAt],
+    ...(i.acceptedAt ? ([['accepted', i.acceptedAt]] as [string, unknown][]) : []),
+    ...(i.revokedAt ? ([['revoked', i.revokedAt]] as [string, unknown][]) : []),
+    ...(token ? ([['token', token]] as [string, unknown][]) : []),
+  ];
+}
+
+export const sessionColumns: Column<Session>[] = [
+  { key: 'id', header: 'ID', get: (s) => s.id },
+  { key: 'user', header: 'USER', get: (s) => s.user },
+  { key: 'via', header: 'VIA', get: (s) => s.via },
+  { key: 'created', header: 'CREATED', get: (s) => s.createdAt },
+  { key: 'expires', header: 'EXPIRES', get: (s) => s.expiresAt },
+  { key: 'current', header: 'CURRENT', get: (s) => (s.current ? 'yes' : '') },
 ];
 
 export const keyColumns: Column<ApiKey>[] = [

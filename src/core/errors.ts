@@ -16,6 +16,7 @@ export const errorCodes = [
   'changes_pending', // 10: apply --detailed-exitcode
   'cancelled', // 130: declined or interrupted at a prompt
   'store_unavailable', // 1: the store cannot be opened or reached
+  'delivery_failed', // 1: mail could not be delivered (nothing was changed)
   'internal', // 1: a bug or an unexpected failure
 ] as const;
 

@@ -51,6 +51,26 @@ export interface Session {
   current: boolean;
 }
 
+export type InvitationStatus = 'pending' | 'accepted' | 'expired' | 'revoked';
+
+export interface Invitation {
+  id: string;
+  /** The invited user's email. */
+  email: string;
+  /** Tenant slug, or null for the main account. */
+  tenant: string | null;
+  /** The invited user's direct roles. */
+  roles: string[];
+  /** Derived from the row at read time: accepted, revoked, expired (by the clock) or pending. */
+  status: InvitationStatus;
+  expiresAt: string;
+  createdAt: string;
+  acceptedAt: string | null;
+  revokedAt: string | null;
+  /** Email of whoever issued it (null when unknown or gone). */
+  invitedBy: string | null;
+}
+
 export interface AuditEvent {
   seq: number;
   at: string;

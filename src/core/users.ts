@@ -70,9 +70,28 @@ async function resolveTeams(db: Kysely<Database>, tenantId: string, names: reado
   return teams;
 }
 
-export async function createUser(deps: Deps, actor: Principal, tenantId: string, input: CreateUserInput): Promise<CreatedUser> {
+export interface CreateUserOptions {
+  /**
+   * Delivers a new invitation. Called inside the transaction, so a failed delivery stores
+   * nothing and no token is lost (see src/core/invitations.ts invitationDelivery).
+   */
+  deliverInvitation?: ((invitation: IssuedToken, user: Omit<UserRow, 'rid'>) => Promise<void>) | undefined;
+  /** `invite create`: an invited user may have no name yet (empty; set at `invite accept`). */
+  firstNameOptional?: boolean | undefined;
+}
+
+export type IssuedToken = { id: string; token: string; expiresAt: string };
+
+export async function createUser(
+  deps: Deps,
+  actor: Principal,
+  tenantId: string,
+  input: CreateUserInput,
+  options: CreateUserOptions = {},
+): Promise<CreatedUser> {
   const email = validateEmail(input.email);
-  const firstName = validatePersonName(input.firstName, 'first name');
+  const unnamed = options.firstNameOptional === true && input.password === undefined && input.firstName.trim() === '';
+  const firstName = unnamed ? '' : validatePersonName(input.firstName, 'first name');
   const lastName = validatePersonName(input.lastName ?? '', 'last name');
   const { db } = deps.store;
   const roles = await resolveNewUserRoles(db, tenantId, input.roles);
@@ -118,7 +137,10 @@ export async function createUser(deps: Deps, actor: Principal, tenantId: string,
         target: `user:${row.id}`,
         details: { roles, teams: teams.map((t) => t.name), status: row.status },
       });
-      return row.status === 'invited' ? insertInvitation(trx, row, actor.userId, now) : null;
+      if (row.status !== 'invited') return null;
+      const invitation = await insertInvitation(trx, row, actor.userId, now);
+      await options.deliverInvitation?.(invitation, row);
+      return invitation;
     });
     return { user: await toUserObject(db, { ...row, rid: 0 }), invitation };
   } catch (error) {

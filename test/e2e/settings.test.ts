@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectFailure, initializedCli, type Cli } from '../helpers/cli.js';
+import { startSmtp } from '../helpers/smtp.js';
 
 let c: Cli;
 const keys: Record<string, string> = {};
@@ -94,6 +95,21 @@ describe('settings', () => {
       expectFailure(await c.run(['settings', 'set', 'ai.openaiApiKey', '--value-stdin'], { ...as('ada'), input: 'sk-other\n' }), 3, /no master key/);
     } finally {
       fs.renameSync(path.join(c.home, 'master.key.away'), path.join(c.home, 'master.key'));
+    }
+    await ok(['settings', 'unset', 'mail.smtpUrl', '--global']);
+  });
+
+  it('a secret set here is what the mailer decrypts: invitations go out through mail.smtpUrl', async () => {
+    const smtp = await startSmtp({ user: 'mailer', pass: 'pw-of-the-relay' });
+    try {
+      await ok(['settings', 'set', 'mail.smtpUrl', '--value-stdin', '--global'], { input: `${smtp.url}\n` });
+      await ok(['settings', 'set', 'mail.from', 'iam@acme.example', '--global']);
+      await ok(['invite', 'create', '--tenant', 'acme', '--email', 'newbie@acme.example', '--role', 'viewer']);
+      expect(smtp.received).toHaveLength(1);
+      expect(smtp.received[0]).toMatchObject({ from: 'iam@acme.example', to: ['newbie@acme.example'], user: 'mailer' });
+    } finally {
+      await ok(['settings', 'unset', 'mail.smtpUrl', '--global']);
+      await smtp.close();
     }
   });
 

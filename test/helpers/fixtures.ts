@@ -1,81 +1,86 @@
-// Rows for core tests, written straight to a test store (no password hashing, no audit): a
-// tenant with its built-in roles, users with roles and a status, and principals for them.
-import { principalFor, type Principal } from '../../src/auth/principal.js';
-import type { Deps } from '../../src/core/deps.js';
-import { newId } from '../../src/core/ids.js';
-import { assignRoles, insertBuiltinRoles } from '../../src/store/role-repo.js';
+// Core-test fixtures on a real store: an initialized store with a super admin, two tenants,
+// users made through the real use cases, principals from real sign-ins, and a mailer that
+// keeps what it was asked to send.
+import { authenticateSession, login } from '../../src/auth/sessions.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { initStore } from '../../src/core/init.js';
+import type { User } from '../../src/core/model.js';
+import { createTenant } from '../../src/core/tenants.js';
+import { createUser } from '../../src/core/users.js';
+import type { Delivery, Mailer, MailMessage } from '../../src/mail/mailer.js';
 import type { TenantRow, UserRow } from '../../src/store/schema.js';
-import { MAIN_TENANT_ID } from '../../src/store/tenant-repo.js';
-import { nameColumns } from '../../src/store/user-repo.js';
+import { findTenantBySlug } from '../../src/store/tenant-repo.js';
+import type { TestStore } from './store.js';
 
-export async function seedMain(deps: Deps): Promise<void> {
-  await insertBuiltinRoles(deps.store.db, MAIN_TENANT_ID, deps.now().toISOString());
+export const rootEmail = 'root@example.com';
+export const rootPassword = 'Sup3r-Secret-Root';
+export const goodPassword = 'Correct-Horse-42';
+
+export interface Seeded {
+  root: Principal;
+  acme: TenantRow;
+  globex: TenantRow;
+  /** An active user with a password in a tenant (acme by default). */
+  activeUser(email: string, options?: { roles?: string[]; tenant?: TenantRow; password?: string }): Promise<User>;
+  /** Signs in and returns the principal and the session token. */
+  signIn(email: string, password?: string): Promise<{ principal: Principal; token: string; sessionId: string }>;
+  row(email: string): Promise<UserRow>;
 }
 
-export async function seedTenant(deps: Deps, slug: string): Promise<TenantRow> {
-  const at = deps.now().toISOString();
-  const row: TenantRow = { id: newId(), slug, name: slug, email: null, color: null, status: 'active', kind: 'tenant', created_at: at, updated_at: at };
-  await deps.store.db.insertInto('tenants').values(row).execute();
-  await insertBuiltinRoles(deps.store.db, row.id, at);
-  return row;
-}
-
-export async function seedUser(
-  deps: Deps,
-  tenantId: string,
-  email: string,
-  roles: string[],
-  status: UserRow['status'] = 'active',
-): Promise<UserRow> {
-  const at = deps.now().toISOString();
-  const row: Omit<UserRow, 'rid'> = {
-    id: newId(),
-    tenant_id: tenantId,
-    email,
-    email_lower: email.toLowerCase(),
-    first_name: 'Test',
-    last_name: 'User',
-    ...nameColumns('Test', 'User'),
-    status,
-    password_hash: null,
-    default_tenant_id: null,
-    mfa_enabled: 0,
-    created_at: at,
-    updated_at: at,
-    last_login_at: null,
-    deleted_at: null,
+export async function seed(t: TestStore): Promise<Seeded> {
+  const init = await initStore(t.deps, { email: rootEmail, firstName: 'Root', password: rootPassword });
+  const root = await authenticateSession(t.deps, init.token);
+  await createTenant(t.deps, root, { slug: 'acme', name: 'Acme' });
+  await createTenant(t.deps, root, { slug: 'globex', name: 'Globex' });
+  const acme = (await findTenantBySlug(t.store.db, 'acme'))!;
+  const globex = (await findTenantBySlug(t.store.db, 'globex'))!;
+  const self: Seeded = {
+    root,
+    acme,
+    globex,
+    async activeUser(email, options = {}) {
+      const tenant = options.tenant ?? acme;
+      const created = await createUser(t.deps, root, tenant.id, {
+        email,
+        firstName: 'Test',
+        roles: options.roles ?? ['viewer'],
+        password: options.password ?? goodPassword,
+      });
+      return created.user;
+    },
+    async signIn(email, password = goodPassword) {
+      const result = await login(t.deps, { email, password });
+      return { principal: await authenticateSession(t.deps, result.token), token: result.token, sessionId: result.session.id };
+    },
+    async row(email) {
+      return t.store.db.selectFrom('users').selectAll().where('email_lower', '=', email.toLowerCase()).executeTakeFirstOrThrow();
+    },
   };
-  await deps.store.db.insertInto('users').values(row).execute();
-  await assignRoles(deps.store.db, tenantId, row.id, roles, null, at);
-  return { ...row, rid: 0 };
+  return self;
 }
 
-export async function principalOf(deps: Deps, user: UserRow): Promise<Principal> {
-  return principalFor(deps.store.db, user, { via: 'session', sessionId: null, keyId: null, restricted: false });
+export interface CapturingMailer extends Mailer {
+  sent: MailMessage[];
+  /** When set, the next sends throw it (a server that refuses). */
+  failWith: Error | null;
 }
 
-/** Stores a setting value directly (global: the main account's tenant settings). */
-export async function storeSetting(deps: Deps, key: string, value: unknown, scope: { tenantId?: string; userId?: string } = {}): Promise<void> {
-  const at = deps.now().toISOString();
-  const tenantId = scope.tenantId ?? MAIN_TENANT_ID;
-  const json = JSON.stringify(value);
-  if (scope.userId) {
-    await deps.store.db
-      .insertInto('user_settings')
-      .values({ tenant_id: tenantId, user_id: scope.userId, key, value: json, updated_at: at, updated_by: null })
-      .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'key']).doUpdateSet({ value: json }))
-      .execute();
-  } else {
-    await deps.store.db
-      .insertInto('tenant_settings')
-      .values({ tenant_id: tenantId, key, value: json, updated_at: at, updated_by: null })
-      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ value: json }))
-      .execute();
-  }
+export function capturingMailer(): CapturingMailer {
+  const mailer: CapturingMailer = {
+    sent: [],
+    failWith: null,
+    async send(message): Promise<Delivery> {
+      if (mailer.failWith) throw mailer.failWith;
+      mailer.sent.push(message);
+      return { method: 'smtp', messageId: `<${mailer.sent.length}@test>` };
+    },
+  };
+  return mailer;
 }
 
-export async function auditCount(deps: Deps, action?: string): Promise<number> {
-  let q = deps.store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n'));
-  if (action) q = q.where('action', '=', action);
-  return Number((await q.executeTakeFirstOrThrow()).n);
+/** The token in an invitation message (its own indented line). */
+export function tokenIn(text: string): string {
+  const match = /^ {2}([A-Za-z0-9_-]{43})$/m.exec(text);
+  if (!match) throw new Error(`no token in message:\n${text}`);
+  return match[1]!;
 }

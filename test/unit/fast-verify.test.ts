@@ -7,7 +7,7 @@ import { createKey, verifyKeyPrincipal } from '../../src/core/keys.js';
 import { fastKeyVerify, fastVerifyArgs, type FastPorts } from '../../src/cli/fast-verify.js';
 import { verifiedKeyFields } from '../../src/cli/views.js';
 import { jsonText, plainFields } from '../../src/output/cells.js';
-import { auditCount, principalOf, seedMain, seedTenant, seedUser, storeSetting } from '../helpers/fixtures.js';
+import { auditCount, principalOf, seedMain, seedTenant, seedUser, storeSetting } from '../helpers/rows.js';
 import { testStore, type TestStore } from '../helpers/store.js';
 
 describe('which command lines take the fast path', () => {

@@ -9,7 +9,7 @@ import { knownMigrations } from '../../src/store/migrate.js';
 import type { Database } from '../../src/store/schema.js';
 import { knownMigrationNames } from '../../src/store/schema-version.js';
 import { MAIN_TENANT_ID } from '../../src/store/tenant-repo.js';
-import { auditCount, principalOf, seedMain, seedTenant, seedUser, storeSetting } from '../helpers/fixtures.js';
+import { auditCount, principalOf, seedMain, seedTenant, seedUser, storeSetting } from '../helpers/rows.js';
 import { dialects, testStore, type TestStore } from '../helpers/store.js';
 
 describe('the hot path SQL is what the query builder compiles to', () => {

@@ -13,7 +13,7 @@ import {
   verifyKeyPrincipal,
 } from '../../src/core/keys.js';
 import { MAIN_TENANT_ID } from '../../src/store/tenant-repo.js';
-import { auditCount, principalOf, seedMain, seedTenant, seedUser, storeSetting } from '../helpers/fixtures.js';
+import { auditCount, principalOf, seedMain, seedTenant, seedUser, storeSetting } from '../helpers/rows.js';
 import { dialects, testStore, type TestStore } from '../helpers/store.js';
 
 describe.each(dialects)('API keys (core) on %s', (dialect) => {

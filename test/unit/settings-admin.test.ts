@@ -13,7 +13,7 @@ import {
 } from '../../src/core/settings-admin.js';
 import { loadStoredSettings } from '../../src/store/settings-repo.js';
 import { MAIN_TENANT_ID } from '../../src/store/tenant-repo.js';
-import { principalOf, seedMain, seedTenant, seedUser } from '../helpers/fixtures.js';
+import { principalOf, seedMain, seedTenant, seedUser } from '../helpers/rows.js';
 import { dialects, testStore, type TestStore } from '../helpers/store.js';
 
 describe('settings scopes and the permissions they need', () => {

@@ -19,14 +19,17 @@ export async function create(ctx: CommandContext, _args: unknown[], opts: Opts):
   }
   const password = withPassword ? await ctx.secret('--password-stdin', opts.passwordStdin === true, 'Password:') : undefined;
   const acting = await ctx.actingTenant();
-  const created = await createUser(await ctx.deps(), await ctx.principal(), acting.row.id, {
-    email,
-    firstName,
-    lastName: opts.lastName,
-    roles: opts.role,
-    teams: opts.team,
-    password,
-  });
+  const deps = await ctx.deps();
+  const principal = await ctx.principal();
+  const input = { email, firstName, lastName: opts.lastName, roles: opts.role, teams: opts.team, password };
+  if (password === undefined) {
+    // Invited: the invitation is delivered (outbox or SMTP) and its token shown once.
+    const { createDelivering } = await import('../invitation-delivery.js');
+    await createDelivering(ctx, acting.row, (options) => createUser(deps, principal, acting.row.id, input, options));
+    ctx.out.success(`created invited user ${email} in ${acting.slug ?? 'the main account'}`);
+    return;
+  }
+  const created = await createUser(deps, principal, acting.row.id, input);
   await ctx.out.object(created.user, userFields(created.user));
   ctx.out.success(`created ${created.user.status} user ${created.user.email} in ${created.user.tenant ?? 'the main account'}`);
 }
