@@ -33,4 +33,3 @@ export function settingString(stored: StoredSettings, key: string): string {
 export function settingBool(stored: StoredSettings, key: string): boolean {
   return resolveSetting(stored, key).value === true;
 }
-
