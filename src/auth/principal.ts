@@ -45,6 +45,18 @@ export async function principalFor(db: Kysely<Database>, user: UserRow, source: 
   if (tenant?.status !== 'active') {
     throw unauthenticated(`the tenant ${tenant?.slug ?? user.tenant_id} is inactive`, 'ask a super admin to activate it');
   }
+  return buildPrincipal(db, user, source);
+}
+
+/**
+ * The principal of a user without checking that they may sign in: what their roles allow.
+ * `principalFor` uses it after the checks; `can-i --as` uses it to answer for someone else.
+ */
+export async function buildPrincipal(
+  db: Kysely<Database>,
+  user: Pick<UserRow, 'id' | 'email' | 'tenant_id'>,
+  source: PrincipalSource,
+): Promise<Principal> {
   const settings = await loadStoredSettings(db, { tenantId: user.tenant_id, userId: user.id });
   const edition = resolveSetting(settings, 'edition.rbac').value as RbacEdition;
   const access = await loadAccess(db, user.tenant_id, user.id, edition);

@@ -4,15 +4,20 @@
 // this list, so a new command without coverage fails them.
 import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { auditCommands } from './registry/audit.js';
+import { canICommands } from './registry/can-i.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
+import { roleCommands } from './registry/role.js';
 import { sessionCommands } from './registry/session.js';
+import { teamCommands } from './registry/team.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
   { name: 'user', aliases: ['users'], summary: 'Manage users' },
+  { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
+  { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -21,6 +26,9 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...roleCommands,
+  ...teamCommands,
+  ...canICommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,
