@@ -62,3 +62,16 @@ export async function buildPrincipal(
   const access = await loadAccess(db, user.tenant_id, user.id, edition);
   return { userId: user.id, email: user.email, tenantId: user.tenant_id, ...source, access, settings };
 }
+
+/**
+ * For the library: the principal of a user named by email or id, checked like a sign-in (the
+ * user and their tenant must be active), with their effective access computed once. Then every
+ * `authorize(principal, …)` is a set lookup.
+ */
+export async function loadPrincipal(db: Kysely<Database>, userRef: string): Promise<Principal> {
+  let q = db.selectFrom('users').selectAll().where('status', '!=', 'deleted');
+  q = userRef.includes('@') ? q.where('email_lower', '=', userRef.toLowerCase()) : q.where('id', '=', userRef);
+  const user = await q.executeTakeFirst();
+  if (!user) throw unauthenticated(`unknown user ${userRef}`);
+  return principalFor(db, user, { via: 'session', sessionId: null, keyId: null, restricted: false });
+}
