@@ -5,6 +5,7 @@ import { actionsOf, areaOf, areas, builtinRole, expandGrant, sortPermissions } f
 import type { Principal } from '../auth/principal.js';
 import { descendantsOf, effectivePermissions, findCycle, type RoleLinks } from '../auth/role-graph.js';
 import { appendAudit } from '../store/audit-repo.js';
+import { isUniqueViolation } from '../store/db.js';
 import { findRoleRow, listRoleRows, loadRoleLinks, roleHolderRows, writeRoleLinks } from '../store/role-repo.js';
 import type { Database, RoleRow } from '../store/schema.js';
 import { MAIN_TENANT_ID, slugOfTenant } from '../store/tenant-repo.js';
@@ -116,8 +117,9 @@ export async function createRole(deps: Deps, actor: Principal, tenantId: string,
   if (inherits.includes(name)) throw cycleError([name, name]);
   const at = isoNow(deps);
   const row: RoleRow = { tenant_id: tenantId, id: name, display_name: displayName, description, builtin: 0, created_at: at, updated_at: at };
+  const taken = () => conflict(`role ${name} already exists`, `change it with \`iamctl role update ${name}\``);
   return deps.store.write(async (trx) => {
-    if (await findRoleRow(trx, tenantId, name)) throw conflict(`role ${name} already exists`, `change it with \`iamctl role update ${name}\``);
+    if (await findRoleRow(trx, tenantId, name)) throw taken();
     await checkParents(trx, tenantId, inherits);
     const links = await loadRoleLinks(trx, tenantId);
     links.grants.set(name, grants);
@@ -127,6 +129,9 @@ export async function createRole(deps: Deps, actor: Principal, tenantId: string,
     await writeRoleLinks(trx, tenantId, name, { grants, inherits });
     await appendAudit(trx, { at, tenantId, actorId: actor.userId, action: 'role.create', target: `role:${name}`, details: { grants, inherits } });
     return toRole(row, await slugOfTenant(trx, tenantId), links);
+  }).catch((error: unknown) => {
+    // A concurrent create of the same name (PostgreSQL; SQLite writers are serialized).
+    throw isUniqueViolation(error) ? taken() : error;
   });
 }
 

@@ -116,6 +116,9 @@ async function changeTeam(
     const { target, details } = await apply(trx, team, at);
     await appendAudit(trx, { at, tenantId, actorId: actor.userId, action: `team.${change}`, target, details: { team: name, ...details } });
     return teamObject(trx, tenantId, team);
+  }).catch((error: unknown) => {
+    // The same member or role added concurrently (PostgreSQL; SQLite writers are serialized).
+    throw isUniqueViolation(error) ? conflict(`team ${name} changed meanwhile: it already has that ${change === 'grant' ? 'role' : 'member'}`) : error;
   });
 }
 
