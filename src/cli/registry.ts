@@ -4,12 +4,15 @@
 // this list, so a new command without coverage fails them.
 import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { auditCommands } from './registry/audit.js';
+import { canICommands } from './registry/can-i.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { inviteCommands } from './registry/invite.js';
 import { passwordCommands } from './registry/password.js';
 import { sessionCommands } from './registry/session.js';
 import { sessionAdminCommands } from './registry/sessions.js';
+import { roleCommands } from './registry/role.js';
+import { teamCommands } from './registry/team.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
@@ -20,6 +23,8 @@ export const groups: readonly GroupSpec[] = [
   { name: 'invite', aliases: ['invites', 'invitation', 'invitations'], summary: 'Invite users and accept invitations' },
   { name: 'password', summary: 'Change your own password' },
   { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
+  { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
+  { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -32,6 +37,9 @@ export const commands: readonly CommandSpec[] = [
   ...inviteCommands,
   ...passwordCommands,
   ...sessionAdminCommands,
+  ...roleCommands,
+  ...teamCommands,
+  ...canICommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,

@@ -1,5 +1,5 @@
 // How domain objects look in tables and detail views (JSON/YAML show the objects as they are).
-import type { AuditEvent, Invitation, Session, Tenant, User } from '../core/model.js';
+import type { AuditEvent, CatalogEntry, Invitation, Role, RoleHolder, Session, Team, Tenant, User } from '../core/model.js';
 import type { Column } from '../output/render.js';
 
 export const tenantColumns: Column<Tenant>[] = [
@@ -86,3 +86,61 @@ export const sessionColumns: Column<Session>[] = [
   { key: 'expires', header: 'EXPIRES', get: (s) => s.expiresAt },
   { key: 'current', header: 'CURRENT', get: (s) => (s.current ? 'yes' : '') },
 ];
+
+export const roleColumns: Column<Role>[] = [
+  { key: 'name', header: 'NAME', get: (r) => r.name },
+  { key: 'displayName', header: 'DISPLAY NAME', get: (r) => r.displayName },
+  { key: 'type', header: 'TYPE', get: (r) => (r.builtin ? 'built-in' : 'custom') },
+  { key: 'inherits', header: 'INHERITS', get: (r) => r.inherits },
+  { key: 'permissions', header: 'PERMISSIONS', get: (r) => r.permissions.length },
+  { key: 'description', header: 'DESCRIPTION', get: (r) => r.description },
+];
+
+export function roleFields(r: Role): [string, unknown][] {
+  return [
+    ['name', r.name],
+    ['display name', r.displayName],
+    ['description', r.description],
+    ['type', r.builtin ? 'built-in' : 'custom'],
+    ['tenant', r.tenant ?? '(main account)'],
+    ['inherits', r.inherits.length > 0 ? r.inherits : '(none)'],
+    ['grants', r.grants.length > 0 ? r.grants : '(none)'],
+  ];
+}
+
+export const permissionGroupColumns: Column<{ entity: string; actions: string[] }>[] = [
+  { key: 'entity', header: 'ENTITY', get: (g) => g.entity },
+  { key: 'actions', header: 'ACTIONS', get: (g) => g.actions },
+];
+
+export const holderColumns: Column<RoleHolder>[] = [
+  { key: 'user', header: 'USER', get: (h) => h.user },
+  { key: 'name', header: 'NAME', get: (h) => h.name },
+  { key: 'via', header: 'VIA', get: (h) => h.via },
+  { key: 'role', header: 'AS ROLE', get: (h) => h.role },
+  { key: 'assignedAt', header: 'SINCE', get: (h) => h.assignedAt },
+];
+
+export const catalogColumns: Column<CatalogEntry>[] = [
+  { key: 'area', header: 'AREA', get: (c) => c.area },
+  { key: 'entity', header: 'ENTITY', get: (c) => c.entity },
+  { key: 'actions', header: 'ACTIONS', get: (c) => c.actions },
+  { key: 'scope', header: 'WHO', get: (c) => (c.superAdminOnly ? 'super admins only' : 'tenant roles') },
+];
+
+export const teamColumns: Column<Team>[] = [
+  { key: 'name', header: 'NAME', get: (t) => t.name },
+  { key: 'roles', header: 'ROLES', get: (t) => t.roles },
+  { key: 'members', header: 'MEMBERS', get: (t) => t.members.length },
+  { key: 'created', header: 'CREATED', get: (t) => t.createdAt },
+];
+
+export function teamFields(t: Team): [string, unknown][] {
+  return [
+    ['name', t.name],
+    ['tenant', t.tenant ?? '(main account)'],
+    ['roles', t.roles.length > 0 ? t.roles : '(none)'],
+    ['members', t.members.length > 0 ? t.members : '(none)'],
+    ['created', t.createdAt],
+  ];
+}

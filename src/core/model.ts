@@ -40,6 +40,79 @@ export interface RoleAssignment {
   via: string; // 'direct' | 'team:NAME'
 }
 
+export interface Role {
+  /** The role's name, which is also its id. */
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  builtin: boolean;
+  /** Tenant slug, or null for the main account. */
+  tenant: string | null;
+  /** Roles inherited directly. */
+  inherits: string[];
+  /** Grants as written (`entity:action`, `entity:*`, `area:level`); built-in roles' come from the catalog. */
+  grants: string[];
+  /** Everything the role grants, its own grants and inherited roles expanded, in catalog order. */
+  permissions: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A user holding a role (`role show`). */
+export interface RoleHolder {
+  user: string;
+  userId: string;
+  name: string;
+  /** 'direct' or 'team:NAME'. */
+  via: string;
+  /** The role held: the role itself, or a role that inherits it. */
+  role: string;
+  assignedBy: string | null;
+  assignedAt: string;
+}
+
+export interface RoleDetail extends Role {
+  holders: RoleHolder[];
+}
+
+/** One entity of the permission catalog (`role permissions`). */
+export interface CatalogEntry {
+  area: string;
+  entity: string;
+  actions: string[];
+  /** Only super admins hold these permissions. */
+  superAdminOnly: boolean;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  tenant: string | null;
+  roles: string[];
+  /** Members' emails. */
+  members: string[];
+  createdAt: string;
+}
+
+/** The answer of `can-i`. */
+export interface CanIAnswer {
+  allowed: boolean;
+  action: string;
+  entity: string;
+  path: string | null;
+  /** Email of the user the question is about. */
+  user: string;
+  tenant: string | null;
+  reason: string;
+  /** The reached roles that grant the permission: role, how it was reached, where the chain starts. */
+  grantedBy: { role: string; via: string; origin: string }[];
+  /** Distinct roles in grantedBy. */
+  roles: string[];
+  /** Teams whose roles grant it. */
+  teams: string[];
+}
+
 export interface Session {
   id: string;
   user: string;

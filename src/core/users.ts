@@ -15,6 +15,7 @@ import { conflict, notFound, validationError } from './errors.js';
 import { newId } from './ids.js';
 import type { User } from './model.js';
 import { resolveSetting, settingNumber } from './settings.js';
+import { resolveTeams } from './teams.js';
 import { normalizeEmail, validateEmail, validatePersonName } from './validation.js';
 
 export interface CreateUserInput {
@@ -58,16 +59,6 @@ export async function resolveNewUserRoles(db: Kysely<Database>, tenantId: string
     if (!(await roleExists(db, tenantId, role))) throw notFound(`role ${role}`, 'see `iamctl role list`');
   }
   return roles;
-}
-
-async function resolveTeams(db: Kysely<Database>, tenantId: string, names: readonly string[]): Promise<{ id: string; name: string }[]> {
-  const teams: { id: string; name: string }[] = [];
-  for (const name of new Set(names)) {
-    const team = await db.selectFrom('teams').select(['id', 'name']).where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
-    if (!team) throw notFound(`team ${name}`, 'see `iamctl team list`');
-    teams.push(team);
-  }
-  return teams;
 }
 
 export interface CreateUserOptions {

@@ -81,3 +81,41 @@ export function validatePersonName(value: string, field: 'first name' | 'last na
 function truncate(value: string): string {
   return value.length > 60 ? `${value.slice(0, 57)}...` : value;
 }
+
+/** Role ids: the built-in ids' shape (the setting users.defaultRole accepts the same). */
+export function validateRoleName(name: string): string {
+  if (!/^[a-z][a-z0-9-]{1,63}$/.test(name)) {
+    throw validationError(
+      `invalid role name ${JSON.stringify(truncate(name))}: use 2-64 lowercase letters, digits and hyphens, starting with a letter`,
+      'e.g. flow-runner',
+    );
+  }
+  return name;
+}
+
+/** Team names: like role names, plus dots and underscores (`team:NAME` must stay unambiguous). */
+export function validateTeamName(name: string): string {
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) {
+    throw validationError(
+      `invalid team name ${JSON.stringify(truncate(name))}: use 1-64 lowercase letters, digits, dots, hyphens and underscores`,
+      'e.g. platform-eng',
+    );
+  }
+  return name;
+}
+
+export function validateDisplayName(value: string): string {
+  const name = value.normalize('NFC').trim();
+  if (name.length < 1 || name.length > 200 || controlOrBidi.test(name)) {
+    throw validationError('invalid display name: use 1-200 printable characters');
+  }
+  return name;
+}
+
+export function validateDescription(value: string): string {
+  const text = value.normalize('NFC').trim();
+  if (text.length > 1000 || controlOrBidi.test(text)) {
+    throw validationError('invalid description: use at most 1000 printable characters, on one line');
+  }
+  return text;
+}
