@@ -116,7 +116,8 @@ export async function login(deps: Deps, input: LoginInput): Promise<LoginResult>
   });
 }
 
-async function isLocked(db: Kysely<Database>, user: UserRow, at: string): Promise<boolean> {
+/** Whether the account is locked (too many failed password sign-ins) at `at`. */
+export async function isLocked(db: Kysely<Database>, user: UserRow, at: string): Promise<boolean> {
   const lock = await db
     .selectFrom('lockouts')
     .select('locked_until')

@@ -7,12 +7,14 @@ import { auditCommands } from './registry/audit.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { sessionCommands } from './registry/session.js';
+import { ssoCommands } from './registry/sso.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
   { name: 'user', aliases: ['users'], summary: 'Manage users' },
+  { name: 'sso', summary: 'Single sign-on with an OpenID Connect identity provider' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -21,6 +23,7 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...ssoCommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,
