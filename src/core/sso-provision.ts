@@ -13,7 +13,7 @@ import { loadStoredSettings } from '../store/settings-repo.js';
 import { findSsoConfig, listMappingRows, type MappingRow } from '../store/sso-repo.js';
 import { findTenantById, findTenantBySlug, MAIN_TENANT_ID, SSO_LANDING_SLUG } from '../store/tenant-repo.js';
 import type { Deps } from './deps.js';
-import { AppError, unauthenticated } from './errors.js';
+import { AppError } from './errors.js';
 import { settingBool } from './settings.js';
 import { insertUser, newUserRow } from './users.js';
 import { normalizeEmail, validatePersonName } from './validation.js';
@@ -222,6 +222,5 @@ async function recordFailure(deps: Deps, now: Date, refusal: Refusal): Promise<v
 /** Audits a refusal and returns the error to throw (4, with the reason). */
 async function refuse(deps: Deps, now: Date, refusal: Refusal): Promise<AppError> {
   await recordFailure(deps, now, refusal);
-  const error = unauthenticated(`SSO sign-in refused: ${refusal.message}`, refusal.hint ?? adminHint);
-  return new AppError(error.code, error.message, { hint: error.hint, data: { reason: refusal.reason } });
+  return new AppError('unauthenticated', `SSO sign-in refused: ${refusal.message}`, { hint: refusal.hint ?? adminHint, data: { reason: refusal.reason } });
 }
