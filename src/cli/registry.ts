@@ -13,6 +13,7 @@ import { sessionCommands } from './registry/session.js';
 import { sessionAdminCommands } from './registry/sessions.js';
 import { roleCommands } from './registry/role.js';
 import { teamCommands } from './registry/team.js';
+import { ssoCommands } from './registry/sso.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
@@ -25,6 +26,7 @@ export const groups: readonly GroupSpec[] = [
   { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
   { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
   { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
+  { name: 'sso', summary: 'Single sign-on with an OpenID Connect identity provider' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -40,6 +42,7 @@ export const commands: readonly CommandSpec[] = [
   ...roleCommands,
   ...teamCommands,
   ...canICommands,
+  ...ssoCommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,

@@ -1,5 +1,5 @@
 // How domain objects look in tables and detail views (JSON/YAML show the objects as they are).
-import type { AuditEvent, CatalogEntry, Invitation, Role, RoleHolder, Session, Team, Tenant, User } from '../core/model.js';
+import type { AuditEvent, CatalogEntry, Invitation, Role, RoleHolder, Session, SsoConfig, SsoGroupMapping, Team, Tenant, User } from '../core/model.js';
 import type { Column } from '../output/render.js';
 
 export const tenantColumns: Column<Tenant>[] = [
@@ -144,3 +144,24 @@ export function teamFields(t: Team): [string, unknown][] {
     ['created', t.createdAt],
   ];
 }
+
+export function ssoFields(c: SsoConfig): [string, unknown][] {
+  return [
+    ['issuer', c.issuer],
+    ['audience', c.audience],
+    ['keys', c.keys.map((k) => `${k.kid ?? '(no kid)'} ${k.alg ?? k.kty}${k.usable ? '' : ' (not used)'}`)],
+    ['group mappings', c.mappings],
+    ['sync roles', c.syncRoles ? 'on (sso.syncRoles)' : 'off (sso.syncRoles)'],
+    ['updated', c.updatedAt],
+    ['updated by', c.updatedBy ?? '-'],
+  ];
+}
+
+export const ssoMappingColumns: Column<SsoGroupMapping>[] = [
+  { key: 'position', header: '#', get: (m) => m.position },
+  { key: 'group', header: 'GROUP', get: (m) => m.group },
+  { key: 'tenant', header: 'TENANT', get: (m) => m.tenant },
+  { key: 'role', header: 'ROLE', get: (m) => m.role },
+  { key: 'created', header: 'CREATED', get: (m) => m.createdAt },
+  { key: 'createdBy', header: 'CREATED BY', get: (m) => m.createdBy },
+];

@@ -162,3 +162,49 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+export interface SsoKey {
+  kid: string | null;
+  kty: string;
+  alg: string | null;
+  crv: string | null;
+  /** Tokens signed with it can be verified (RS256, ES256 or EdDSA, a signing key). */
+  usable: boolean;
+}
+
+export interface SsoConfig {
+  issuer: string;
+  audience: string;
+  keys: SsoKey[];
+  /** The JSON Web Key Set as configured (public keys). */
+  jwks: unknown;
+  /** The global setting sso.syncRoles. */
+  syncRoles: boolean;
+  /** Number of group mappings. */
+  mappings: number;
+  updatedAt: string;
+  /** Email of the super admin who configured it (their id once they are gone). */
+  updatedBy: string | null;
+}
+
+export interface SsoGroupMapping {
+  /** 1-based place in the first-match order (creation order). */
+  position: number;
+  group: string;
+  tenant: string;
+  role: string;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface SsoSignIn {
+  user: User;
+  /** The tenant acted in after sign-in (the user's default tenant, else their own); null = main account. */
+  tenant: string | null;
+  via: 'sso';
+  /** The user was created by this sign-in. */
+  created: boolean;
+  /** Roles added by sso.syncRoles at this sign-in (or given to a new user by a mapping). */
+  rolesAdded: string[];
+  expiresAt: string;
+}

@@ -119,3 +119,42 @@ export function validateDescription(value: string): string {
   }
   return text;
 }
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An OpenID Connect issuer: an https URL (http only on loopback, for local providers), without
+ * credentials, query or fragment. Kept exactly as given: tokens' `iss` must match it verbatim.
+ */
+export function validateIssuer(issuer: string): string {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw validationError(`invalid issuer ${JSON.stringify(truncate(issuer))}: not a URL`, 'use the provider\'s issuer URL, e.g. https://login.example.com/realms/acme');
+  }
+  if (issuer.length > 2048) throw validationError('invalid issuer: it is longer than 2048 characters');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+    throw validationError(`invalid issuer ${JSON.stringify(truncate(issuer))}: it must be an https URL (http only on localhost)`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw validationError(`invalid issuer ${JSON.stringify(truncate(issuer))}: no credentials, query or fragment allowed`);
+  }
+  return issuer;
+}
+
+/** The audience ID tokens must name: the client id at the provider. */
+export function validateAudience(audience: string): string {
+  if (audience.length === 0 || audience.length > 512 || audience.trim() !== audience || controlOrBidi.test(audience)) {
+    throw validationError('invalid audience: use 1-512 printable characters without leading or trailing spaces', 'the client id registered at the identity provider');
+  }
+  return audience;
+}
+
+/** A group name as the provider sends it in the `groups` claim (matched exactly, case-sensitive). */
+export function validateGroupName(group: string): string {
+  if (group.length === 0 || group.length > 256 || group.trim() !== group || controlOrBidi.test(group)) {
+    throw validationError(`invalid group ${JSON.stringify(truncate(group))}: use 1-256 printable characters without leading or trailing spaces`);
+  }
+  return group;
+}
