@@ -8,8 +8,11 @@ export interface Decision {
   allowed: boolean;
   /** One sentence a person can act on. */
   reason: string;
-  /** The roles (with how they were reached) that grant the permission, when allowed by a role. */
-  grantedBy: { role: string; via: string }[];
+  /**
+   * The roles that grant the permission, when allowed by a role: how each was reached (`via`)
+   * and where its chain starts (`origin`: 'direct' or 'team:NAME').
+   */
+  grantedBy: { role: string; via: string; origin?: string }[];
 }
 
 const deny = (reason: string): Decision => ({ allowed: false, reason, grantedBy: [] });

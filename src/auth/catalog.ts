@@ -183,3 +183,22 @@ export function allPermissions(options: { includeGlobal: boolean }): string[] {
     .filter((a) => options.includeGlobal || !a.global)
     .flatMap((a) => a.entities.flatMap((e) => actionsOf(e).map((act) => `${e}:${act}`)));
 }
+
+let permissionRank: Map<string, number> | undefined;
+
+/** Permissions in catalog order (area, entity, then create/read/update/delete/operate), deduplicated. */
+export function sortPermissions(permissions: Iterable<string>): string[] {
+  permissionRank ??= new Map(allPermissions({ includeGlobal: true }).map((p, i) => [p, i]));
+  const rank = permissionRank;
+  return [...new Set(permissions)].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || a.localeCompare(b));
+}
+
+/** Permissions grouped by entity (catalog order): which actions each entity gets. */
+export function groupByEntity(permissions: Iterable<string>): { entity: string; actions: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const permission of sortPermissions(permissions)) {
+    const [entity, action] = permission.split(':') as [string, string];
+    groups.set(entity, [...(groups.get(entity) ?? []), action]);
+  }
+  return [...groups].map(([entity, actions]) => ({ entity, actions }));
+}

@@ -45,8 +45,33 @@ export async function principalFor(db: Kysely<Database>, user: UserRow, source: 
   if (tenant?.status !== 'active') {
     throw unauthenticated(`the tenant ${tenant?.slug ?? user.tenant_id} is inactive`, 'ask a super admin to activate it');
   }
+  return buildPrincipal(db, user, source);
+}
+
+/**
+ * The principal of a user without checking that they may sign in: what their roles allow.
+ * `principalFor` uses it after the checks; `can-i --as` uses it to answer for someone else.
+ */
+export async function buildPrincipal(
+  db: Kysely<Database>,
+  user: Pick<UserRow, 'id' | 'email' | 'tenant_id'>,
+  source: PrincipalSource,
+): Promise<Principal> {
   const settings = await loadStoredSettings(db, { tenantId: user.tenant_id, userId: user.id });
   const edition = resolveSetting(settings, 'edition.rbac').value as RbacEdition;
   const access = await loadAccess(db, user.tenant_id, user.id, edition);
   return { userId: user.id, email: user.email, tenantId: user.tenant_id, ...source, access, settings };
+}
+
+/**
+ * For the library: the principal of a user named by email or id, checked like a sign-in (the
+ * user and their tenant must be active), with their effective access computed once. Then every
+ * `authorize(principal, …)` is a set lookup.
+ */
+export async function loadPrincipal(db: Kysely<Database>, userRef: string): Promise<Principal> {
+  let q = db.selectFrom('users').selectAll().where('status', '!=', 'deleted');
+  q = userRef.includes('@') ? q.where('email_lower', '=', userRef.toLowerCase()) : q.where('id', '=', userRef);
+  const user = await q.executeTakeFirst();
+  if (!user) throw unauthenticated(`unknown user ${userRef}`);
+  return principalFor(db, user, { via: 'session', sessionId: null, keyId: null, restricted: false });
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { Decision } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import type { Deps } from '../core/deps.js';
-import { AppError, forbidden, notFound, unauthenticated, usageError } from '../core/errors.js';
+import { AppError, notFound, unauthenticated, usageError } from '../core/errors.js';
 import type { Store } from '../store/db.js';
 import type { TenantRow } from '../store/schema.js';
 import { Renderer, type OutputFormat } from '../output/render.js';
@@ -171,11 +171,8 @@ export class CommandContext {
   /** Authorizes through the one function; throws forbidden (5) with the reason. */
   async authorize(permission: string, tenantId: string, resourcePath?: string): Promise<Decision> {
     const principal = await this.principal();
-    const { authorize } = await import('../auth/authorize.js');
-    const [entity, action] = permission.split(':') as [string, string];
-    const decision = authorize(principal, action as never, entity, tenantId, resourcePath);
-    if (!decision.allowed) throw forbidden(`not allowed: ${decision.reason}`, forbiddenHint(permission));
-    return decision;
+    const { authorizeOrThrow } = await import('./guard.js');
+    return authorizeOrThrow(principal, permission, tenantId, resourcePath);
   }
 
   get canPrompt(): boolean {
@@ -215,11 +212,4 @@ export class CommandContext {
 
 function isTruthy(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
-}
-
-function forbiddenHint(permission: string): string {
-  if (permission.startsWith('tenants:') || permission.startsWith('global-settings:') || permission.startsWith('environment:')) {
-    return 'only super admins may do this';
-  }
-  return `ask an administrator for a role that grants ${permission}`;
 }

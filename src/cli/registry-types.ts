@@ -15,6 +15,11 @@ export type Guard =
   | { kind: 'signed-in'; restrictedOk?: boolean }
   | { kind: 'permission'; permission: string; in?: 'acting' | 'main' | 'object' };
 
+export interface EditionRequirement {
+  rbac?: 'basic' | 'enterprise';
+  tenants?: true;
+}
+
 export interface OptionSpec {
   flags: string;
   description: string;
@@ -37,6 +42,11 @@ export interface CommandSpec {
   /** Other names for the last word. */
   aliases?: readonly string[];
   guard: Guard;
+  /**
+   * Editions the command needs (SPEC §6): `rbac: 'basic'` (RBAC on), `rbac: 'enterprise'`
+   * (custom roles, teams), `tenants: true` (tenant management). Refused with 5 otherwise.
+   */
+  edition?: EditionRequirement;
   /** Changes the store: in a terminal, the acting tenant is shown first. */
   mutates?: boolean;
   /** Prints a list: takes --columns. */

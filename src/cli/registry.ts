@@ -4,17 +4,21 @@
 // this list, so a new command without coverage fails them.
 import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { auditCommands } from './registry/audit.js';
+import { canICommands } from './registry/can-i.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { inviteCommands } from './registry/invite.js';
 import { keyCommands } from './registry/key.js';
 import { passwordCommands } from './registry/password.js';
-import { sessionAdminCommands } from './registry/sessions.js';
+import { roleCommands } from './registry/role.js';
 import { sessionCommands } from './registry/session.js';
+import { sessionAdminCommands } from './registry/sessions.js';
 import { settingsCommands } from './registry/settings.js';
+import { ssoCommands } from './registry/sso.js';
+import { teamCommands } from './registry/team.js';
 import { tenantCommands } from './registry/tenant.js';
-import { userCommands } from './registry/user.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
+import { userCommands } from './registry/user.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
@@ -22,6 +26,9 @@ export const groups: readonly GroupSpec[] = [
   { name: 'invite', aliases: ['invites', 'invitation', 'invitations'], summary: 'Invite users and accept invitations' },
   { name: 'password', summary: 'Change your own password' },
   { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
+  { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
+  { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
+  { name: 'sso', summary: 'Single sign-on with an OpenID Connect identity provider' },
   { name: 'key', aliases: ['keys'], summary: 'Manage API keys and verify them' },
   { name: 'settings', aliases: ['setting'], summary: 'Read and change settings (global, tenant, user)' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
@@ -36,6 +43,10 @@ export const commands: readonly CommandSpec[] = [
   ...inviteCommands,
   ...passwordCommands,
   ...sessionAdminCommands,
+  ...roleCommands,
+  ...teamCommands,
+  ...canICommands,
+  ...ssoCommands,
   ...keyCommands,
   ...settingsCommands,
   ...auditCommands,

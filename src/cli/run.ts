@@ -1,11 +1,12 @@
 // Runs one command line: parse, guard, load the command's module, run it, and turn any error
 // into its message and exit code. The only place that knows about both Commander and AppError.
 import { CommanderError } from 'commander';
-import { AppError, forbidden, isAppError, usageError } from '../core/errors.js';
+import { AppError, isAppError, usageError } from '../core/errors.js';
 import { Renderer } from '../output/render.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import { CommandContext } from './context.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { checkGuard, guardScope } from './guard.js';
 import { colorEnabled, processIO, type IO } from './io.js';
 import { buildProgram, type GlobalOptions } from './program.js';
 import type { CommandSpec, Handler } from './registry-types.js';
@@ -19,15 +20,12 @@ function wantsJson(argv: readonly string[]): boolean {
 }
 
 async function enforceGuard(ctx: CommandContext, spec: CommandSpec): Promise<void> {
-  const guard = spec.guard;
-  if (guard.kind === 'none') return;
+  if (spec.guard.kind === 'none') return;
   const principal = await ctx.principal();
-  if (principal.restricted && !(guard.kind === 'signed-in' && guard.restrictedOk)) {
-    throw forbidden('your session is restricted until you enrol a second factor', 'run `iamctl mfa enroll`, then `iamctl mfa confirm`');
-  }
-  if (guard.kind === 'signed-in' || guard.in === 'object') return;
-  const tenantId = guard.in === 'main' ? MAIN_TENANT_ID : (await ctx.actingTenant()).row.id;
-  await ctx.authorize(guard.permission, tenantId);
+  const scope = guardScope(spec);
+  // The acting tenant is resolved only when the guard's permission is checked in it.
+  const tenantId = scope === 'acting' ? (await ctx.actingTenant()).row.id : scope === 'main' ? MAIN_TENANT_ID : null;
+  checkGuard(spec, principal, tenantId);
 }
 
 function checkStdinFlags(globals: GlobalOptions, opts: Record<string, unknown>): void {

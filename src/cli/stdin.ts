@@ -35,4 +35,14 @@ export class StdinLines {
     if (line.includes('\0')) throw usageError(`${flag}: the line on stdin contains a NUL byte`);
     return line;
   }
+
+  /** Everything left on stdin as one text (a document piped in, e.g. `--jwks-file -`). */
+  async rest(flag: string): Promise<string> {
+    this.#lines ??= this.#read();
+    const lines = (await this.#lines).slice(this.#next);
+    this.#next += lines.length;
+    const text = lines.join('\n');
+    if (text.trim() === '') throw usageError(`${flag}: expected a document on stdin, found none`);
+    return text;
+  }
 }

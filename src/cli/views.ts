@@ -1,5 +1,5 @@
 // How domain objects look in tables and detail views (JSON/YAML show the objects as they are).
-import type { ApiKey, AuditEvent, Invitation, Session, SettingEntry, Tenant, User, VerifiedKey } from '../core/model.js';
+import type { ApiKey, AuditEvent, CatalogEntry, Invitation, Role, RoleHolder, Session, SettingEntry, SsoConfig, SsoGroupMapping, Team, Tenant, User, VerifiedKey } from '../core/model.js';
 import type { Column } from '../output/render.js';
 
 export const tenantColumns: Column<Tenant>[] = [
@@ -85,6 +85,85 @@ export const sessionColumns: Column<Session>[] = [
   { key: 'created', header: 'CREATED', get: (s) => s.createdAt },
   { key: 'expires', header: 'EXPIRES', get: (s) => s.expiresAt },
   { key: 'current', header: 'CURRENT', get: (s) => (s.current ? 'yes' : '') },
+];
+
+export const roleColumns: Column<Role>[] = [
+  { key: 'name', header: 'NAME', get: (r) => r.name },
+  { key: 'displayName', header: 'DISPLAY NAME', get: (r) => r.displayName },
+  { key: 'type', header: 'TYPE', get: (r) => (r.builtin ? 'built-in' : 'custom') },
+  { key: 'inherits', header: 'INHERITS', get: (r) => r.inherits },
+  { key: 'permissions', header: 'PERMISSIONS', get: (r) => r.permissions.length },
+  { key: 'description', header: 'DESCRIPTION', get: (r) => r.description },
+];
+
+export function roleFields(r: Role): [string, unknown][] {
+  return [
+    ['name', r.name],
+    ['display name', r.displayName],
+    ['description', r.description],
+    ['type', r.builtin ? 'built-in' : 'custom'],
+    ['tenant', r.tenant ?? '(main account)'],
+    ['inherits', r.inherits.length > 0 ? r.inherits : '(none)'],
+    ['grants', r.grants.length > 0 ? r.grants : '(none)'],
+  ];
+}
+
+export const permissionGroupColumns: Column<{ entity: string; actions: string[] }>[] = [
+  { key: 'entity', header: 'ENTITY', get: (g) => g.entity },
+  { key: 'actions', header: 'ACTIONS', get: (g) => g.actions },
+];
+
+export const holderColumns: Column<RoleHolder>[] = [
+  { key: 'user', header: 'USER', get: (h) => h.user },
+  { key: 'name', header: 'NAME', get: (h) => h.name },
+  { key: 'via', header: 'VIA', get: (h) => h.via },
+  { key: 'role', header: 'AS ROLE', get: (h) => h.role },
+  { key: 'assignedAt', header: 'SINCE', get: (h) => h.assignedAt },
+];
+
+export const catalogColumns: Column<CatalogEntry>[] = [
+  { key: 'area', header: 'AREA', get: (c) => c.area },
+  { key: 'entity', header: 'ENTITY', get: (c) => c.entity },
+  { key: 'actions', header: 'ACTIONS', get: (c) => c.actions },
+  { key: 'scope', header: 'WHO', get: (c) => (c.superAdminOnly ? 'super admins only' : 'tenant roles') },
+];
+
+export const teamColumns: Column<Team>[] = [
+  { key: 'name', header: 'NAME', get: (t) => t.name },
+  { key: 'roles', header: 'ROLES', get: (t) => t.roles },
+  { key: 'members', header: 'MEMBERS', get: (t) => t.members.length },
+  { key: 'created', header: 'CREATED', get: (t) => t.createdAt },
+];
+
+export function teamFields(t: Team): [string, unknown][] {
+  return [
+    ['name', t.name],
+    ['tenant', t.tenant ?? '(main account)'],
+    ['roles', t.roles.length > 0 ? t.roles : '(none)'],
+    ['members', t.members.length > 0 ? t.members : '(none)'],
+    ['created', t.createdAt],
+  ];
+}
+
+export function ssoFields(c: SsoConfig): [string, unknown][] {
+  return [
+    ['issuer', c.issuer],
+    ['audience', c.audience],
+    ['keys', c.keys.map((k) => `${k.kid ?? '(no kid)'} ${k.alg ?? k.kty}${k.usable ? '' : ' (not used)'}`)],
+    ['group mappings', c.mappings],
+    ['sync roles', c.syncRoles ? 'on (sso.syncRoles)' : 'off (sso.syncRoles)'],
+    ['updated', c.updatedAt],
+    ['updated by', c.updatedBy ?? '-'],
+  ];
+}
+
+export const ssoMappingColumns: Column<SsoGroupMapping>[] = [
+  { key: 'position', header: '#', get: (m) => m.position },
+  { key: 'group', header: 'GROUP', get: (m) => m.group },
+  { key: 'tenant', header: 'TENANT', get: (m) => m.tenant },
+  { key: 'role', header: 'ROLE', get: (m) => m.role },
+  { key: 'created', header: 'CREATED', get: (m) => m.createdAt },
+  { key: 'createdBy', header: 'CREATED BY', get: (m) => m.createdBy },
 ];
 
 export const keyColumns: Column<ApiKey>[] = [

@@ -40,6 +40,79 @@ export interface RoleAssignment {
   via: string; // 'direct' | 'team:NAME'
 }
 
+export interface Role {
+  /** The role's name, which is also its id. */
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  builtin: boolean;
+  /** Tenant slug, or null for the main account. */
+  tenant: string | null;
+  /** Roles inherited directly. */
+  inherits: string[];
+  /** Grants as written (`entity:action`, `entity:*`, `area:level`); built-in roles' come from the catalog. */
+  grants: string[];
+  /** Everything the role grants, its own grants and inherited roles expanded, in catalog order. */
+  permissions: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A user holding a role (`role show`). */
+export interface RoleHolder {
+  user: string;
+  userId: string;
+  name: string;
+  /** 'direct' or 'team:NAME'. */
+  via: string;
+  /** The role held: the role itself, or a role that inherits it. */
+  role: string;
+  assignedBy: string | null;
+  assignedAt: string;
+}
+
+export interface RoleDetail extends Role {
+  holders: RoleHolder[];
+}
+
+/** One entity of the permission catalog (`role permissions`). */
+export interface CatalogEntry {
+  area: string;
+  entity: string;
+  actions: string[];
+  /** Only super admins hold these permissions. */
+  superAdminOnly: boolean;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  tenant: string | null;
+  roles: string[];
+  /** Members' emails. */
+  members: string[];
+  createdAt: string;
+}
+
+/** The answer of `can-i`. */
+export interface CanIAnswer {
+  allowed: boolean;
+  action: string;
+  entity: string;
+  path: string | null;
+  /** Email of the user the question is about. */
+  user: string;
+  tenant: string | null;
+  reason: string;
+  /** The reached roles that grant the permission: role, how it was reached, where the chain starts. */
+  grantedBy: { role: string; via: string; origin: string }[];
+  /** Distinct roles in grantedBy. */
+  roles: string[];
+  /** Teams whose roles grant it. */
+  teams: string[];
+}
+
 export interface Session {
   id: string;
   user: string;
@@ -88,6 +161,52 @@ export interface AuditEvent {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+export interface SsoKey {
+  kid: string | null;
+  kty: string;
+  alg: string | null;
+  crv: string | null;
+  /** Tokens signed with it can be verified (RS256, ES256 or EdDSA, a signing key). */
+  usable: boolean;
+}
+
+export interface SsoConfig {
+  issuer: string;
+  audience: string;
+  keys: SsoKey[];
+  /** The JSON Web Key Set as configured (public keys). */
+  jwks: unknown;
+  /** The global setting sso.syncRoles. */
+  syncRoles: boolean;
+  /** Number of group mappings. */
+  mappings: number;
+  updatedAt: string;
+  /** Email of the super admin who configured it (their id once they are gone). */
+  updatedBy: string | null;
+}
+
+export interface SsoGroupMapping {
+  /** 1-based place in the first-match order (creation order). */
+  position: number;
+  group: string;
+  tenant: string;
+  role: string;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface SsoSignIn {
+  user: User;
+  /** The tenant acted in after sign-in (the user's default tenant, else their own); null = main account. */
+  tenant: string | null;
+  via: 'sso';
+  /** The user was created by this sign-in. */
+  created: boolean;
+  /** Roles added by sso.syncRoles at this sign-in (or given to a new user by a mapping). */
+  rolesAdded: string[];
+  expiresAt: string;
 }
 
 export type ApiKeyStatus = 'active' | 'expired' | 'revoked';

@@ -6,6 +6,7 @@ import { insertBuiltinRoles } from '../store/role-repo.js';
 import type { TenantRow } from '../store/schema.js';
 import { findTenantBySlug, listTenantRows, MAIN_TENANT_ID, toTenant } from '../store/tenant-repo.js';
 import { isoNow, type Deps } from './deps.js';
+import { assertTenantCreationAllowed } from './editions.js';
 import { conflict, notFound } from './errors.js';
 import { newId } from './ids.js';
 import type { Tenant, TenantStatus } from './model.js';
@@ -35,6 +36,7 @@ export async function createTenant(deps: Deps, actor: Principal, input: CreateTe
   try {
     await deps.store.write(async (trx) => {
       if (await findTenantBySlug(trx, row.slug)) throw slugTaken(row.slug);
+      await assertTenantCreationAllowed(trx);
       await trx.insertInto('tenants').values(row).execute();
       await insertBuiltinRoles(trx, row.id, row.created_at);
       await appendAudit(trx, {

@@ -15,6 +15,7 @@ import { conflict, notFound, validationError } from './errors.js';
 import { newId } from './ids.js';
 import type { User } from './model.js';
 import { resolveSetting, settingNumber } from './settings.js';
+import { resolveTeams } from './teams.js';
 import { normalizeEmail, validateEmail, validatePersonName } from './validation.js';
 
 export interface CreateUserInput {
@@ -60,16 +61,6 @@ export async function resolveNewUserRoles(db: Kysely<Database>, tenantId: string
   return roles;
 }
 
-async function resolveTeams(db: Kysely<Database>, tenantId: string, names: readonly string[]): Promise<{ id: string; name: string }[]> {
-  const teams: { id: string; name: string }[] = [];
-  for (const name of new Set(names)) {
-    const team = await db.selectFrom('teams').select(['id', 'name']).where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
-    if (!team) throw notFound(`team ${name}`, 'see `iamctl team list`');
-    teams.push(team);
-  }
-  return teams;
-}
-
 export interface CreateUserOptions {
   /**
    * Delivers a new invitation. Called inside the transaction, so a failed delivery stores
@@ -102,41 +93,10 @@ export async function createUser(
   const passwordHash = input.password === undefined ? null : await hashPassword(await checkPasswordPolicy(input.password, email));
   const now = deps.now();
   const at = now.toISOString();
-  const row: Omit<UserRow, 'rid'> = {
-    id: newId(),
-    tenant_id: tenantId,
-    email,
-    email_lower: normalizeEmail(email),
-    first_name: firstName,
-    last_name: lastName,
-    ...nameColumns(firstName, lastName),
-    status: passwordHash ? 'active' : 'invited',
-    password_hash: passwordHash,
-    default_tenant_id: null,
-    mfa_enabled: 0,
-    created_at: at,
-    updated_at: at,
-    last_login_at: null,
-    deleted_at: null,
-  };
+  const row = newUserRow({ tenantId, email, firstName, lastName, passwordHash, at });
   try {
     const invitation = await deps.store.write(async (trx) => {
-      await trx.insertInto('users').values(row).execute();
-      await assignRoles(trx, tenantId, row.id, roles, actor.userId, at);
-      if (teams.length > 0) {
-        await trx
-          .insertInto('team_members')
-          .values(teams.map((t) => ({ tenant_id: tenantId, team_id: t.id, user_id: row.id, added_by: actor.userId, added_at: at })))
-          .execute();
-      }
-      await appendAudit(trx, {
-        at,
-        tenantId,
-        actorId: actor.userId,
-        action: 'user.create',
-        target: `user:${row.id}`,
-        details: { roles, teams: teams.map((t) => t.name), status: row.status },
-      });
+      await insertUser(trx, row, { roles, teams, actorId: actor.userId, at });
       if (row.status !== 'invited') return null;
       const invitation = await insertInvitation(trx, row, actor.userId, now);
       await options.deliverInvitation?.(invitation, row);
@@ -147,6 +107,68 @@ export async function createUser(
     if (isUniqueViolation(error)) throw emailTaken(email);
     throw error;
   }
+}
+
+export interface NewUserFields {
+  tenantId: string;
+  /** Already validated. */
+  email: string;
+  firstName: string;
+  lastName: string;
+  /** With a password the user is active; without, invited (unless `status` says otherwise). */
+  passwordHash: string | null;
+  /** Overrides the status implied by the password (SSO users are active without one). */
+  status?: 'active' | 'invited';
+  at: string;
+}
+
+/** The row of a new user (validated values in, nothing written). */
+export function newUserRow(fields: NewUserFields): Omit<UserRow, 'rid'> {
+  return {
+    id: newId(),
+    tenant_id: fields.tenantId,
+    email: fields.email,
+    email_lower: normalizeEmail(fields.email),
+    first_name: fields.firstName,
+    last_name: fields.lastName,
+    ...nameColumns(fields.firstName, fields.lastName),
+    status: fields.status ?? (fields.passwordHash ? 'active' : 'invited'),
+    password_hash: fields.passwordHash,
+    default_tenant_id: null,
+    mfa_enabled: 0,
+    created_at: fields.at,
+    updated_at: fields.at,
+    last_login_at: null,
+    deleted_at: null,
+  };
+}
+
+/**
+ * Writes a new user with their roles and teams, and the `user.create` event, inside the
+ * caller's transaction. `actorId` null: created by the system (SSO provisioning).
+ */
+export async function insertUser(
+  trx: Kysely<Database>,
+  row: Omit<UserRow, 'rid'>,
+  options: { roles: readonly string[]; teams: readonly { id: string; name: string }[]; actorId: string | null; at: string; details?: Record<string, unknown> },
+): Promise<void> {
+  const { roles, teams, actorId, at } = options;
+  await trx.insertInto('users').values(row).execute();
+  await assignRoles(trx, row.tenant_id, row.id, roles, actorId, at);
+  if (teams.length > 0) {
+    await trx
+      .insertInto('team_members')
+      .values(teams.map((t) => ({ tenant_id: row.tenant_id, team_id: t.id, user_id: row.id, added_by: actorId, added_at: at })))
+      .execute();
+  }
+  await appendAudit(trx, {
+    at,
+    tenantId: row.tenant_id,
+    actorId,
+    action: 'user.create',
+    target: `user:${row.id}`,
+    details: { roles: [...roles], teams: teams.map((t) => t.name), status: row.status, ...options.details },
+  });
 }
 
 /** A new pending invitation for an invited user (TTL from invitations.ttlHours), audited. */

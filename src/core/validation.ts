@@ -82,6 +82,83 @@ function truncate(value: string): string {
   return value.length > 60 ? `${value.slice(0, 57)}...` : value;
 }
 
+/** Role ids: the built-in ids' shape (the setting users.defaultRole accepts the same). */
+export function validateRoleName(name: string): string {
+  if (!/^[a-z][a-z0-9-]{1,63}$/.test(name)) {
+    throw validationError(
+      `invalid role name ${JSON.stringify(truncate(name))}: use 2-64 lowercase letters, digits and hyphens, starting with a letter`,
+      'e.g. flow-runner',
+    );
+  }
+  return name;
+}
+
+/** Team names: like role names, plus dots and underscores (`team:NAME` must stay unambiguous). */
+export function validateTeamName(name: string): string {
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) {
+    throw validationError(
+      `invalid team name ${JSON.stringify(truncate(name))}: use 1-64 lowercase letters, digits, dots, hyphens and underscores`,
+      'e.g. platform-eng',
+    );
+  }
+  return name;
+}
+
+export function validateDisplayName(value: string): string {
+  const name = value.normalize('NFC').trim();
+  if (name.length < 1 || name.length > 200 || controlOrBidi.test(name)) {
+    throw validationError('invalid display name: use 1-200 printable characters');
+  }
+  return name;
+}
+
+export function validateDescription(value: string): string {
+  const text = value.normalize('NFC').trim();
+  if (text.length > 1000 || controlOrBidi.test(text)) {
+    throw validationError('invalid description: use at most 1000 printable characters, on one line');
+  }
+  return text;
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An OpenID Connect issuer: an https URL (http only on loopback, for local providers), without
+ * credentials, query or fragment. Kept exactly as given: tokens' `iss` must match it verbatim.
+ */
+export function validateIssuer(issuer: string): string {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw validationError(`invalid issuer ${JSON.stringify(truncate(issuer))}: not a URL`, 'use the provider\'s issuer URL, e.g. https://login.example.com/realms/acme');
+  }
+  if (issuer.length > 2048) throw validationError('invalid issuer: it is longer than 2048 characters');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+    throw validationError(`invalid issuer ${JSON.stringify(truncate(issuer))}: it must be an https URL (http only on localhost)`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw validationError(`invalid issuer ${JSON.stringify(truncate(issuer))}: no credentials, query or fragment allowed`);
+  }
+  return issuer;
+}
+
+/** The audience ID tokens must name: the client id at the provider. */
+export function validateAudience(audience: string): string {
+  if (audience.length === 0 || audience.length > 512 || audience.trim() !== audience || controlOrBidi.test(audience)) {
+    throw validationError('invalid audience: use 1-512 printable characters without leading or trailing spaces', 'the client id registered at the identity provider');
+  }
+  return audience;
+}
+
+/** A group name as the provider sends it in the `groups` claim (matched exactly, case-sensitive). */
+export function validateGroupName(group: string): string {
+  if (group.length === 0 || group.length > 256 || group.trim() !== group || controlOrBidi.test(group)) {
+    throw validationError(`invalid group ${JSON.stringify(truncate(group))}: use 1-256 printable characters without leading or trailing spaces`);
+  }
+  return group;
+}
+
 /** An API key's label: optional, up to 100 printable characters. NFC-normalized. */
 export function validateKeyName(value: string | undefined): string {
   const name = (value ?? '').normalize('NFC').trim();

@@ -40,3 +40,10 @@ export async function listTenantRows(
   if (status !== 'all') q = q.where('status', '=', status);
   return q.orderBy('slug').execute();
 }
+
+/** The public slug of a tenant id (null for the main account). */
+export async function slugOfTenant(db: Kysely<Database>, id: string): Promise<string | null> {
+  if (id === MAIN_TENANT_ID) return null;
+  const row = await db.selectFrom('tenants').select('slug').where('id', '=', id).executeTakeFirst();
+  return row?.slug ?? null;
+}

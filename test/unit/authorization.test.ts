@@ -4,7 +4,7 @@ import { authorize } from '../../src/auth/authorize.js';
 import { allPermissions, builtinPermissions, expandGrant } from '../../src/auth/catalog.js';
 import type { Principal } from '../../src/auth/principal.js';
 
-const emptyGraph = { permissions: new Map<string, string[]>(), inherits: new Map<string, string[]>() };
+const emptyGraph = { grants: new Map<string, string[]>(), inherits: new Map<string, string[]>() };
 
 function principal(roles: string[], tenantId = 't1', edition: RbacEdition = 'enterprise', graph = emptyGraph): Principal {
   return {
@@ -76,7 +76,7 @@ describe('authorize', () => {
     expect(authorize(p, 'fly' as never, 'flows', 't1')).toMatchObject({ allowed: false, reason: /unknown action/ });
   });
   it('follows inheritance and teams in enterprise, only built-in direct roles in basic, everything in none', () => {
-    const graph = { permissions: new Map([['runner', ['flows:operate']]]), inherits: new Map([['runner', ['viewer']]]) };
+    const graph = { grants: new Map([['runner', ['flows:operate']]]), inherits: new Map([['runner', ['viewer']]]) };
     const held = [{ role: 'runner', via: 'direct' }, { role: 'operator', via: 'team:ops' }];
     const enterprise = computeAccess(held, graph, 'enterprise');
     expect(enterprise.permissions.has('flows:operate')).toBe(true);
