@@ -1,8 +1,12 @@
 // Bundles the CLI and the library with esbuild: one file per entry plus lazily loaded chunks,
 // so `iamctl --version` parses almost nothing and each command loads only what it uses.
-// Type checking is `npm run typecheck` (tsc); this only transpiles.
+// Type checking is `npm run typecheck` (tsc); esbuild only transpiles. The library's type
+// declarations (package.json `exports` -> dist/types/src/lib.d.ts) come from TypeScript 7's tsc
+// with tsconfig.lib.json, which follows src/lib.ts and emits only declarations.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -54,3 +58,27 @@ await build({
   plugins: [stubAjv, stubCommanderChildProcess],
   logLevel: 'warning',
 });
+
+// The `key verify` fast path as one self-contained file (src/main.ts imports ./verify.js at
+// run time): a chunk graph costs its start-up several milliseconds more than one module.
+await build({
+  entryPoints: { verify: 'src/cli/fast-verify.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  external: ['better-sqlite3'],
+  logLevel: 'warning',
+});
+const verifyBundle = readFileSync(new URL('../dist/verify.js', import.meta.url), 'utf8');
+if (/from ["']node:(crypto|zlib)["']|from ["'](kysely|commander|chalk)["']/.test(verifyBundle)) {
+  throw new Error('dist/verify.js imports a module its fast path exists to avoid');
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.lib.json'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(new URL('../dist/types/src/lib.d.ts', import.meta.url))) {
+  throw new Error('tsc emitted no dist/types/src/lib.d.ts: the package would have no types');
+}

@@ -1,143 +1,114 @@
-// API keys (SPEC §9): iak_<12-char id>_<43-char base62 secret><6-char base62 CRC32>.
-// Only SHA-256 of the secret is stored; the id finds the row; the checksum is checked before
-// any query, so malformed keys never reach the store.
-import { randomInt } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import type { Deps } from '../core/deps.js';
+// API key verification (SPEC §9) and authentication with a key. The key's shape and checksum
+// are checked before any query; the row is found by id in one round trip; every check after
+// that is src/auth/key-check.ts. On SQLite, outside a transaction, the lookup runs as a cached
+// prepared statement (SPEC §8); elsewhere the same query goes through Kysely.
+import { depsOf, type Deps, type StoreOrDeps } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
-import { resolveSetting } from '../core/settings.js';
 import { appendAudit } from '../store/audit-repo.js';
-import type { ApiKeyRow, UserRow } from '../store/schema.js';
-import { loadStoredSettings } from '../store/settings-repo.js';
+import type { Store } from '../store/db.js';
+import { lookupKey, touchKeyQuery } from '../store/key-repo.js';
+import { findUserById } from '../store/user-repo.js';
+import { parseKey } from './api-key-format.js';
+import {
+  keyFailure,
+  lastUsedDue,
+  sqliteKeyStatements,
+  touchKeyParams,
+  validKey,
+  type KeyFailure,
+  type KeyLookupRow,
+  type KeyVerification,
+  type SqliteKeyStatements,
+} from './key-check.js';
 import { principalFor, type Principal } from './principal.js';
 import { digestsEqual, sha256Hex } from './tokens.js';
 
-const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const keyPattern = /^iak_([0-9A-Za-z]{12})_([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
+export { generateKey, parseKey, keyHint, type GeneratedKey, type KeyParse } from './api-key-format.js';
+export type { KeyFailure, KeyVerification } from './key-check.js';
 
-function randomBase62(length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += base62[randomInt(62)];
-  return out;
+const noSuchSecretHash = sha256Hex('iamctl: no key has this id');
+
+/** The prepared statements, when the SQLite handle is free to use directly. */
+function fastPath(store: Store): SqliteKeyStatements | undefined {
+  // Inside a transaction (another task of this process is between `begin` and `commit`), a raw
+  // statement would join it; then wait for the connection through Kysely like everyone else.
+  if (!store.sqlite || store.sqlite.inTransaction) return undefined;
+  return sqliteKeyStatements(store.sqlite);
 }
-
-function checksum(body: string): string {
-  let n = crc32(body);
-  let out = '';
-  for (let i = 0; i < 6; i++) {
-    out = base62[n % 62] + out;
-    n = Math.floor(n / 62);
-  }
-  return out;
-}
-
-export interface GeneratedKey {
-  id: string;
-  key: string;
-  secretHash: string;
-  hint: string;
-}
-
-export function generateKey(id: string = randomBase62(12)): GeneratedKey {
-  const secret = randomBase62(43);
-  const body = `iak_${id}_${secret}`;
-  const key = body + checksum(body);
-  return { id, key, secretHash: sha256Hex(secret), hint: `iak_${id}_…${key.slice(-4)}` };
-}
-
-export type KeyParse = { ok: true; id: string; secret: string } | { ok: false };
-
-/** Shape and checksum only; no store access. */
-export function parseKey(key: string): KeyParse {
-  const match = keyPattern.exec(key);
-  if (!match) return { ok: false };
-  const [, id, secret, sum] = match as unknown as [string, string, string, string];
-  if (checksum(`iak_${id}_${secret}`) !== sum) return { ok: false };
-  return { ok: true, id, secret };
-}
-
-export type KeyFailure =
-  | 'malformed'
-  | 'unknown'
-  | 'revoked'
-  | 'expired'
-  | 'user inactive'
-  | 'tenant inactive'
-  | 'disabled by policy';
-
-export type KeyVerification =
-  | { valid: true; key: ApiKeyRow; user: UserRow }
-  | { valid: false; reason: KeyFailure; keyId: string | null };
-
-const lastUsedResolutionMs = 60_000;
 
 /**
- * Verifies a key: shape and checksum, then the row by id, a constant-time comparison of the
- * secret's hash, revocation, expiry, the user's and tenant's status and the key policy.
- * Failed use of a known key id is audited; malformed and unknown keys write nothing.
- * `last used` is written at most once a minute per key.
+ * Verifies an API key: shape and checksum, then the key by id, a constant-time comparison of
+ * the secret's hash, revocation, expiry, the user's and the tenant's status and the key policy
+ * (`security.apiKeys.enabled`: user > tenant > global; `security.apiKeys.apiUserOnly`).
+ *
+ * Failed use of a known key id is audited (event `key.use`, result failure); malformed and
+ * unknown keys write nothing. A valid key's `lastUsedAt` is written at most once a minute.
+ * Do not call it inside a `store.write` transaction of your own.
+ *
+ * @param target an open store (from {@link openStore}), or `{ store, now }` with a clock
+ * @param key the whole key, `iak_…`
  */
-export async function verifyApiKey(deps: Deps, key: string): Promise<KeyVerification> {
+export async function verifyApiKey(target: StoreOrDeps, key: string): Promise<KeyVerification> {
+  const deps = depsOf(target);
   const parsed = parseKey(key);
   if (!parsed.ok) return { valid: false, reason: 'malformed', keyId: null };
-  const { db } = deps.store;
-  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', parsed.id).executeTakeFirst();
-  if (!row) return { valid: false, reason: 'unknown', keyId: null };
   const now = deps.now();
   const at = now.toISOString();
-  const user = await db.selectFrom('users').selectAll().where('id', '=', row.user_id).executeTakeFirst();
-  const reason = await failureOf(deps, row, user, parsed.secret, at);
+  const fast = fastPath(deps.store);
+  const row = fast ? fast.lookup.get(parsed.id) : await lookupKey(deps.store.db, parsed.id);
+  const secretHash = sha256Hex(parsed.secret);
+  if (!row) {
+    // The same hashing and comparing as for a known id with a wrong secret.
+    digestsEqual(secretHash, noSuchSecretHash);
+    return { valid: false, reason: 'unknown', keyId: null };
+  }
+  const reason = keyFailure(row, secretHash, at);
   if (reason) {
-    await deps.store.write((trx) =>
-      appendAudit(trx, {
-        at,
-        tenantId: row.tenant_id,
-        actorId: null,
-        action: 'key.use',
-        target: `key:${row.id}`,
-        result: 'failure',
-        details: { reason: reason === 'unknown' ? 'wrong secret' : reason },
-      }),
-    );
+    await auditFailedUse(deps, row, reason, at);
     return { valid: false, reason, keyId: row.id };
   }
-  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= lastUsedResolutionMs) {
-    await deps.store.write((trx) => trx.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', row.id).execute());
-    row.last_used_at = at;
+  let lastUsedAt = row.last_used_at;
+  if (lastUsedDue(lastUsedAt, now)) {
+    const touched = fast && !deps.store.sqlite!.inTransaction
+      ? fast.touch.run(...touchKeyParams(row.id, now)).changes
+      : Number((await deps.store.write((trx) => touchKeyQuery(trx, row.id, now).executeTakeFirst())).numUpdatedRows);
+    if (touched > 0) lastUsedAt = at;
   }
-  return { valid: true, key: row, user: user! };
+  return validKey(row, lastUsedAt);
 }
 
-async function failureOf(deps: Deps, row: ApiKeyRow, user: UserRow | undefined, secret: string, at: string): Promise<KeyFailure | null> {
-  // A wrong secret for a known id answers like an unknown key.
-  if (!digestsEqual(sha256Hex(secret), row.secret_hash)) return 'unknown';
-  if (row.revoked_at) return 'revoked';
-  if (row.expires_at && row.expires_at <= at) return 'expired';
-  if (!user || user.status !== 'active') return 'user inactive';
-  const tenant = await deps.store.db.selectFrom('tenants').select('status').where('id', '=', row.tenant_id).executeTakeFirst();
-  if (tenant?.status !== 'active') return 'tenant inactive';
-  const settings = await loadStoredSettings(deps.store.db, { tenantId: row.tenant_id, userId: row.user_id });
-  if (resolveSetting(settings, 'security.apiKeys.enabled').value !== true) return 'disabled by policy';
-  if (resolveSetting(settings, 'security.apiKeys.apiUserOnly').value === true) {
-    const apiUser = await deps.store.db
-      .selectFrom('role_assignments')
-      .select('role_id')
-      .where('tenant_id', '=', row.tenant_id)
-      .where('user_id', '=', row.user_id)
-      .where('role_id', '=', 'api-user')
-      .executeTakeFirst();
-    if (!apiUser) return 'disabled by policy';
-  }
-  return null;
+async function auditFailedUse(deps: Deps, row: KeyLookupRow, reason: KeyFailure, at: string): Promise<void> {
+  await deps.store.write((trx) =>
+    appendAudit(trx, {
+      at,
+      tenantId: row.tenant_id,
+      actorId: null,
+      action: 'key.use',
+      target: `key:${row.id}`,
+      result: 'failure',
+      details: { reason: reason === 'unknown' ? 'wrong secret' : reason, user: `user:${row.user_id}` },
+    }),
+  );
 }
 
-/** The principal for an API key, or an authentication error (4) with the reason. */
-export async function authenticateApiKey(deps: Deps, key: string): Promise<Principal> {
+/** The message of an unusable key, for the CLI and for embedders. */
+export function keyRejected(reason: KeyFailure): AppError {
+  return new AppError('unauthenticated', `API key not accepted: ${reason}`, {
+    hint: reason === 'malformed' || reason === 'unknown'
+      ? 'check the key (IAMCTL_API_KEY / --api-key-stdin), or create a new one with `iamctl key create`'
+      : 'ask an administrator, or create a new key with `iamctl key create`',
+  });
+}
+
+/**
+ * The principal an API key stands for (its user, with their effective access), ready for
+ * {@link authorize}; throws an `unauthenticated` AppError naming the reason otherwise.
+ */
+export async function authenticateApiKey(target: StoreOrDeps, key: string): Promise<Principal> {
+  const deps = depsOf(target);
   const result = await verifyApiKey(deps, key);
-  if (!result.valid) {
-    throw new AppError('unauthenticated', `API key not accepted: ${result.reason}`, {
-      hint: 'check IAMCTL_API_KEY / --api-key-stdin, or create a new key with `iamctl key create`',
-    });
-  }
-  return principalFor(deps.store.db, result.user, { via: 'apiKey', sessionId: null, keyId: result.key.id, restricted: false });
+  if (!result.valid) throw keyRejected(result.reason);
+  const user = await findUserById(deps.store.db, result.userId);
+  if (!user) throw keyRejected('unknown');
+  return principalFor(deps.store.db, user, { via: 'apiKey', sessionId: null, keyId: result.keyId, restricted: false });
 }

@@ -2,6 +2,8 @@
 // "v1:<iv>:<tag>:<ciphertext>" in base64url, so a stored value is recognisable and versioned.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError } from '../core/errors.js';
+import { resolveSetting } from '../core/settings.js';
+import type { StoredSettings } from '../store/settings-repo.js';
 
 export function newMasterKey(): string {
   return randomBytes(32).toString('base64');
@@ -39,4 +41,13 @@ export function decryptSecret(key: Buffer, envelope: string): string {
       cause: error,
     });
   }
+}
+
+/**
+ * The plaintext of a secret setting (`ai.openaiApiKey`, `mail.smtpUrl`), stored encrypted under
+ * the master key; null when unset.
+ */
+export function secretSettingValue(stored: StoredSettings, key: string, masterKey: Buffer): string | null {
+  const value = resolveSetting(stored, key).value;
+  return typeof value === 'string' ? decryptSecret(masterKey, value) : null;
 }

@@ -1,8 +1,6 @@
 // What a command runs with, each part built on first use: output, stdin, prompts, the store,
 // the context file, the principal and the acting tenant.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Decision } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import type { Deps } from '../core/deps.js';
@@ -11,6 +9,7 @@ import type { Store } from '../store/db.js';
 import type { TenantRow } from '../store/schema.js';
 import { Renderer, type OutputFormat } from '../output/render.js';
 import { ContextFile, type StoreContext } from './context-file.js';
+import { resolveHome, resolveStoreLocation } from './home.js';
 import { colorEnabled, type IO } from './io.js';
 import type { GlobalOptions } from './program.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
@@ -26,11 +25,7 @@ export interface ActingTenant {
   source: TenantSource;
 }
 
-export function resolveHome(env: NodeJS.ProcessEnv): string {
-  if (env.IAMCTL_HOME) return path.resolve(env.IAMCTL_HOME);
-  const data = env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
-  return path.join(data, 'iamctl');
-}
+export { resolveHome };
 
 export class CommandContext {
   readonly out: Renderer;
@@ -70,7 +65,7 @@ export class CommandContext {
   }
 
   get storeLocation(): string {
-    return this.globals.db ?? this.io.env.IAMCTL_DB ?? path.join(this.home, 'iamctl.db');
+    return resolveStoreLocation(this.globals.db, this.io.env);
   }
 
   /** Opens the store without checking its schema (db migrate/status, init). */

@@ -8,15 +8,17 @@ import { canICommands } from './registry/can-i.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { inviteCommands } from './registry/invite.js';
+import { keyCommands } from './registry/key.js';
 import { passwordCommands } from './registry/password.js';
+import { roleCommands } from './registry/role.js';
 import { sessionCommands } from './registry/session.js';
 import { sessionAdminCommands } from './registry/sessions.js';
-import { roleCommands } from './registry/role.js';
-import { teamCommands } from './registry/team.js';
+import { settingsCommands } from './registry/settings.js';
 import { ssoCommands } from './registry/sso.js';
+import { teamCommands } from './registry/team.js';
 import { tenantCommands } from './registry/tenant.js';
-import { userCommands } from './registry/user.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
+import { userCommands } from './registry/user.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
@@ -27,6 +29,8 @@ export const groups: readonly GroupSpec[] = [
   { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
   { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
   { name: 'sso', summary: 'Single sign-on with an OpenID Connect identity provider' },
+  { name: 'key', aliases: ['keys'], summary: 'Manage API keys and verify them' },
+  { name: 'settings', aliases: ['setting'], summary: 'Read and change settings (global, tenant, user)' },
   { name: 'audit', summary: 'Read and verify the audit trail' },
   { name: 'db', summary: 'Create, migrate and inspect the store' },
 ];
@@ -43,6 +47,8 @@ export const commands: readonly CommandSpec[] = [
   ...teamCommands,
   ...canICommands,
   ...ssoCommands,
+  ...keyCommands,
+  ...settingsCommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,

@@ -1,5 +1,5 @@
 // How domain objects look in tables and detail views (JSON/YAML show the objects as they are).
-import type { AuditEvent, CatalogEntry, Invitation, Role, RoleHolder, Session, SsoConfig, SsoGroupMapping, Team, Tenant, User } from '../core/model.js';
+import type { ApiKey, AuditEvent, CatalogEntry, Invitation, Role, RoleHolder, Session, SettingEntry, SsoConfig, SsoGroupMapping, Team, Tenant, User, VerifiedKey } from '../core/model.js';
 import type { Column } from '../output/render.js';
 
 export const tenantColumns: Column<Tenant>[] = [
@@ -165,3 +165,66 @@ export const ssoMappingColumns: Column<SsoGroupMapping>[] = [
   { key: 'created', header: 'CREATED', get: (m) => m.createdAt },
   { key: 'createdBy', header: 'CREATED BY', get: (m) => m.createdBy },
 ];
+
+export const keyColumns: Column<ApiKey>[] = [
+  { key: 'id', header: 'ID', get: (k) => k.id },
+  { key: 'name', header: 'NAME', get: (k) => k.name },
+  { key: 'user', header: 'USER', get: (k) => k.user },
+  { key: 'hint', header: 'KEY', get: (k) => k.hint },
+  { key: 'status', header: 'STATUS', get: (k) => k.status },
+  { key: 'created', header: 'CREATED', get: (k) => k.createdAt },
+  { key: 'expires', header: 'EXPIRES', get: (k) => k.expiresAt ?? 'never' },
+  { key: 'lastUsed', header: 'LAST USED', get: (k) => k.lastUsedAt ?? 'never' },
+  { key: 'tenant', header: 'TENANT', get: (k) => k.tenant ?? '(main)' },
+];
+
+export function keyFields(k: ApiKey): [string, unknown][] {
+  return [
+    ['id', k.id],
+    ['name', k.name],
+    ['key', k.hint],
+    ['user', k.user],
+    ['tenant', k.tenant ?? '(main account)'],
+    ['status', k.status],
+    ['created', k.createdAt],
+    ['created by', k.createdBy ?? '-'],
+    ['expires', k.expiresAt ?? 'never'],
+    ['last used', k.lastUsedAt ?? 'never'],
+    ...(k.revokedAt ? ([['revoked', k.revokedAt]] as [string, unknown][]) : []),
+  ];
+}
+
+/** `key verify`: also used by its fast path (src/cli/fast-verify.ts), so chalk-free. */
+export function verifiedKeyFields(v: VerifiedKey): [string, unknown][] {
+  return [
+    ['valid', 'yes'],
+    ['key', v.key],
+    ['user', v.user],
+    ['tenant', v.tenant ?? '(main account)'],
+    ['roles', v.roles],
+    ['expires', v.expiresAt ?? 'never'],
+  ];
+}
+
+/** A setting's value as `settings set` takes it (lists comma-separated, null empty). */
+export function settingText(value: SettingEntry['value']): string {
+  if (value === null) return '';
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+export const settingColumns: Column<SettingEntry>[] = [
+  { key: 'key', header: 'KEY', get: (s) => s.key },
+  { key: 'value', header: 'VALUE', get: (s) => (s.value === null ? 'null' : settingText(s.value)) },
+  { key: 'scope', header: 'SCOPE', get: (s) => s.scope },
+];
+
+export const effectiveSettingColumns: Column<SettingEntry>[] = [...settingColumns, { key: 'source', header: 'SOURCE', get: (s) => s.source }];
+
+export function settingFields(s: SettingEntry): [string, unknown][] {
+  return [
+    ['key', s.key],
+    ['value', s.value === null ? 'null' : settingText(s.value)],
+    ['scope', s.scope],
+    ...(s.source ? ([['source', s.source]] as [string, unknown][]) : []),
+  ];
+}

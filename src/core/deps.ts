@@ -17,3 +17,10 @@ export function addHours(date: Date, hours: number): string {
 export function addMinutes(date: Date, minutes: number): string {
   return new Date(date.getTime() + minutes * 60_000).toISOString();
 }
+
+/** What library functions accept: an open store, or a store with a clock (what the CLI passes). */
+export type StoreOrDeps = Store | Deps;
+
+export function depsOf(target: StoreOrDeps): Deps {
+  return 'store' in target ? target : { store: target, now: () => new Date() };
+}

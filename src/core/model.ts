@@ -208,3 +208,53 @@ export interface SsoSignIn {
   rolesAdded: string[];
   expiresAt: string;
 }
+
+export type ApiKeyStatus = 'active' | 'expired' | 'revoked';
+
+/** An API key as listed and shown: masked (`hint`), never its secret. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** Owner's email (their id once purged). */
+  user: string;
+  userId: string;
+  /** Tenant slug, or null for the main account. */
+  tenant: string | null;
+  /** `iak_<id>_…<last 4>`. */
+  hint: string;
+  status: ApiKeyStatus;
+  createdAt: string;
+  /** Email of whoever created (or last regenerated) it. */
+  createdBy: string | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** What `key create` and `key regenerate` return: the key once, with its secret. */
+export interface IssuedApiKey extends ApiKey {
+  secret: string;
+}
+
+/** What `key verify` prints: the principal a key stands for. */
+export interface VerifiedKey {
+  valid: true;
+  key: string;
+  user: string;
+  userId: string;
+  tenant: string | null;
+  roles: string[];
+  expiresAt: string | null;
+}
+
+export type SettingScope = 'global' | 'tenant' | 'user';
+
+/** One setting as `settings list/get` show it (SPEC §10); secrets are masked. */
+export interface SettingEntry {
+  key: string;
+  value: boolean | number | string | string[] | null;
+  /** The scope asked about. */
+  scope: SettingScope;
+  /** Where the effective value comes from (with --effective, and for `get`). */
+  source?: SettingScope | 'default';
+}

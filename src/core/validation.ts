@@ -158,3 +158,36 @@ export function validateGroupName(group: string): string {
   }
   return group;
 }
+
+/** An API key's label: optional, up to 100 printable characters. NFC-normalized. */
+export function validateKeyName(value: string | undefined): string {
+  const name = (value ?? '').normalize('NFC').trim();
+  if (controlOrBidi.test(name)) throw validationError('invalid key name: control or bidirectional-override characters are not allowed');
+  if ([...name].length > 100) throw validationError('invalid key name: it has more than 100 characters');
+  return name;
+}
+
+export const maxKeyLifetimeDays = 3650;
+
+/**
+ * A key's lifetime in days from `--expires-in-days`: a whole number from 1. When the policy
+ * `security.apiKeys.maxTtlDays` is set, an expiry is required and capped by it. Null: no expiry.
+ */
+export function validateKeyLifetime(value: string | number | undefined, maxTtlDays: number | null): number | null {
+  const cap = maxTtlDays ?? maxKeyLifetimeDays;
+  const capName = maxTtlDays === null ? `the limit of ${cap} days` : `the limit of ${cap} days (security.apiKeys.maxTtlDays)`;
+  if (value === undefined) {
+    if (maxTtlDays === null) return null;
+    throw validationError(
+      `an expiry is required: keys here must expire within ${maxTtlDays} days (security.apiKeys.maxTtlDays)`,
+      `pass --expires-in-days 1-${maxTtlDays}`,
+    );
+  }
+  const text = String(value).trim();
+  const days = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(days) || days < 1) {
+    throw validationError(`invalid --expires-in-days ${JSON.stringify(truncate(String(value)))}: use a whole number of days, 1 or more`);
+  }
+  if (days > cap) throw validationError(`--expires-in-days ${days} is over ${capName}`, `pass --expires-in-days 1-${cap}`);
+  return days;
+}

@@ -4,7 +4,10 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { AppError, usageError } from '../core/errors.js';
 import type { IO } from '../cli/io.js';
 import { named } from '../util/interop.js';
+import { cell, jsonText, plainFields, tsvCell } from './cells.js';
 import { csvLine } from './csv.js';
+
+export { cell };
 
 export type OutputFormat = 'table' | 'json' | 'yaml' | 'csv';
 
@@ -70,7 +73,7 @@ export class Renderer {
       const width = Math.max(...fields.map(([l]) => l.length));
       this.#out(fields.map(([l, v]) => `${this.chalk.bold(l.padEnd(width))}  ${this.#forTerminal(cell(v))}`).join('\n') + '\n');
     } else {
-      this.#out(fields.map(([l, v]) => `${l}\t${tsvCell(cell(v))}`).join('\n') + '\n');
+      this.#out(plainFields(fields));
     }
   }
 
@@ -80,7 +83,7 @@ export class Renderer {
       const { stringify } = named(await import('yaml'));
       this.#out(stringify(value));
     } else {
-      this.#out(JSON.stringify(value, null, 2) + '\n');
+      this.#out(jsonText(value));
     }
   }
 
@@ -151,17 +154,6 @@ const stateColours: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = {
 
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
-}
-
-export function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map(cell).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-function tsvCell(value: string): string {
-  return value.replace(/[\t\r\n]/g, ' ');
 }
 
 async function boxedTable(head: string[], rows: string[][]): Promise<string> {

@@ -6,6 +6,9 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { AppError } from '../core/errors.js';
 import type { Database } from './schema.js';
 import { StoreSqliteDialect, withStatementCache } from './sqlite-dialect.js';
+import { isPostgresUrl, openSqliteFile } from './sqlite-open.js';
+
+export { isPostgresUrl };
 import type BetterSqlite3 from 'better-sqlite3';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -35,10 +38,6 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
 /** A PostgreSQL URL without its password, for the context file and for messages. */
 export function redactUrl(url: string): string {
   try {
@@ -52,6 +51,11 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * Opens a store: an SQLite file (which must exist unless `create` is set) or a `postgres://`
+ * URL. Check it with `assertSchemaCurrent` before use and `close()` it when done.
+ * Throws an AppError `store_unavailable` (cannot open or reach it) or `not_initialized`.
+ */
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
   return isPostgresUrl(location) ? openPostgres(location) : openSqlite(location, options);
 }
@@ -72,23 +76,7 @@ async function openSqlite(file: string, options: OpenOptions): Promise<Store> {
   }
   if (!exists) fs.writeFileSync(absolute, '', { mode: 0o600, flag: 'wx' });
 
-  const { default: SqliteDatabase } = await import('better-sqlite3');
-  let raw: BetterSqlite3.Database;
-  try {
-    raw = new SqliteDatabase(absolute, { fileMustExist: true });
-    // The first pragma reads the header: a file that is not SQLite fails here, not later.
-    raw.pragma('journal_mode = WAL');
-    raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15000}`);
-    raw.pragma('foreign_keys = ON');
-    raw.pragma('synchronous = FULL');
-    // Purged personal data is overwritten, not left in free pages.
-    raw.pragma('secure_delete = ON');
-  } catch (error) {
-    throw new AppError('store_unavailable', `cannot open store ${absolute}: ${describeSqliteError(error)}`, {
-      hint: 'check that --db points at an iamctl store (SQLite file) and that it is readable',
-      cause: error,
-    });
-  }
+  const raw = await openSqliteFile(absolute, options.busyTimeoutMs);
   const real = fs.realpathSync(absolute);
   const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database: withStatementCache(raw) }) });
   return {
@@ -101,14 +89,6 @@ async function openSqlite(file: string, options: OpenOptions): Promise<Store> {
     read: (fn) => db.transaction().setAccessMode('read only').execute(fn),
     close: () => db.destroy(),
   };
-}
-
-function describeSqliteError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'the file is not an SQLite database (or it is corrupt)';
-  if (code === 'SQLITE_CANTOPEN') return 'the file cannot be opened';
-  if (code === 'SQLITE_READONLY') return 'the file is read-only';
-  return (error as Error).message;
 }
 
 async function openPostgres(url: string): Promise<Store> {

@@ -87,6 +87,19 @@ const expectations: Record<string, Expectation> = {
   'team grant': { allow: admins, needs: 'enterprise' },
   'team revoke': { allow: admins, needs: 'enterprise' },
   'can-i': signedIn,
+  // Own keys: everyone; another user's keys: api-keys:* checked by the handler (test/e2e/keys.test.ts).
+  'key create': signedIn,
+  'key list': signedIn,
+  'key show': signedIn,
+  'key regenerate': signedIn,
+  'key revoke': signedIn,
+  'key verify': none,
+  // The tenant scope by default; --global and --user need other permissions, checked by the
+  // handler (test/e2e/settings.test.ts).
+  'settings list': { allow: admins },
+  'settings get': { allow: admins },
+  'settings set': { allow: admins },
+  'settings unset': { allow: admins },
   'audit list': { allow: admins },
   'audit verify': { allow: supers },
   env: { allow: supers },
