@@ -8,7 +8,7 @@ import type { VerifiedKey } from '../core/model.js';
 import { resolveSetting } from '../core/settings.js';
 import type { StoredSettings } from '../store/settings-repo.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
-import { crc32Ascii } from './sha256.js';
+import { crc32Ascii } from './checksum.js';
 
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const keyPattern = /^iak_([0-9A-Za-z]{12})_([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;

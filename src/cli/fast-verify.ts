@@ -2,7 +2,7 @@
 // must cost little more than starting node. For a valid key on an SQLite store it answers with
 // the same SQL, the same checks (src/auth/key-check.ts), the same `last used` write and the
 // same output as the command, without what a full start-up loads: Commander, chalk, the query
-// builder, node:crypto (SHA-256 in JS), ES module facades of built-ins, process.stdout, and the
+// builder, ES module facades of built-ins, process.stdout, and the
 // better-sqlite3 addon (Node's built-in node:sqlite runs the statements; the connection gets
 // the same pragmas). Anything else (other options, a terminal, PostgreSQL, a schema to check,
 // an unusable key, node:sqlite missing, any error) goes to the full command with stdin intact,
@@ -20,7 +20,6 @@ import {
   verifiedKey,
   type KeyLookupRow,
 } from '../auth/key-check.js';
-import { sha256HexJs } from '../auth/sha256.js';
 import { jsonText, plainFields } from '../output/cells.js';
 import { knownMigrationNames } from '../store/schema-version.js';
 import { connectionPragmas, isPostgresUrl } from '../store/sqlite-open.js';
@@ -28,6 +27,7 @@ import { resolveStoreLocation } from './home.js';
 import { verifiedKeyFields } from './views.js';
 
 const fs = process.getBuiltinModule('node:fs');
+const sha256Hex = (text: string) => process.getBuiltinModule('node:crypto').createHash('sha256').update(text).digest('hex');
 const path = process.getBuiltinModule('node:path');
 
 /** Done with an exit code, or hand over to the full command (with stdin as read, if it was). */
@@ -178,7 +178,7 @@ export async function fastKeyVerify(argv: readonly string[], ports: FastPorts = 
     if (!schemaIsCurrent(db)) return fallback;
     const row = db.prepare(keyLookupSql).get(parsed.id) as KeyLookupRow | undefined;
     const now = ports.now();
-    if (!row || keyFailure(row, sha256HexJs(parsed.secret), now.toISOString()) !== null) return fallback;
+    if (!row || keyFailure(row, sha256Hex(parsed.secret), now.toISOString()) !== null) return fallback;
     let lastUsedAt = row.last_used_at;
     if (lastUsedDue(lastUsedAt, now) && Number(db.prepare(touchKeySql).run(...touchKeyParams(row.id, now)).changes) > 0) {
       lastUsedAt = now.toISOString();
