@@ -158,3 +158,42 @@ export function validateGroupName(group: string): string {
   }
   return group;
 }
+
+/** Resource paths (resource-scoped access) are stored in a varchar(512). */
+export const resourcePathMaxLength = 512;
+
+/**
+ * A resource path, normalized, or the reason it is not one. Paths are absolute and folder-like
+ * (`/finance/payroll`); `/finance/*` is the folder form of `/finance` and means the same (a
+ * grant on a folder covers everything under it), `/*` is `/` (the whole entity). NFC, so one
+ * name typed two ways is one path. Not throwing: `authorize` checks paths on its hot path.
+ */
+export function normalizeResourcePath(raw: string): { path: string; problem?: undefined } | { path?: undefined; problem: string } {
+  const path = raw.normalize('NFC');
+  if (path === '') return { problem: 'it is empty' };
+  if (path.charCodeAt(0) !== 47 /* / */) return { problem: 'it must be absolute: start with / (e.g. /finance/payroll)' };
+  if (path.length > resourcePathMaxLength && [...path].length > resourcePathMaxLength) {
+    return { problem: `it is longer than ${resourcePathMaxLength} characters` };
+  }
+  if (path === '/' || path === '/*') return { path: '/' };
+  const folder = path.endsWith('/*') ? path.slice(0, -2) : path;
+  if (controlOrBidi.test(folder)) return { problem: 'it contains control or bidirectional-override characters' };
+  const segments = folder.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment === '') return { problem: i === segments.length - 1 && folder === path ? 'it ends with / (write /folder or /folder/*)' : 'it has an empty segment (//)' };
+    if (segment === '.' || segment === '..') return { problem: `it has a relative segment "${segment}"` };
+    if (segment.includes('*')) return { problem: '* is allowed only as the whole last segment (/folder/*)' };
+    if (segment.trim() !== segment) return { problem: `the segment "${truncate(segment)}" starts or ends with a space` };
+  }
+  return { path: folder };
+}
+
+/** A resource path, normalized (see normalizeResourcePath); a validation error (3) otherwise. */
+export function validateResourcePath(raw: string): string {
+  const result = normalizeResourcePath(raw);
+  if (result.problem !== undefined) {
+    throw validationError(`invalid resource path ${JSON.stringify(truncate(raw))}: ${result.problem}`, 'use an absolute folder-like path, e.g. /finance/payroll or /finance/*');
+  }
+  return result.path;
+}
