@@ -169,6 +169,7 @@ export const resourcePathMaxLength = 512;
  * name typed two ways is one path. Not throwing: `authorize` checks paths on its hot path.
  */
 export function normalizeResourcePath(raw: string): { path: string; problem?: undefined } | { path?: undefined; problem: string } {
+  if (isPlainPath(raw)) return { path: raw };
   const path = raw.normalize('NFC');
   if (path === '') return { problem: 'it is empty' };
   if (path.charCodeAt(0) !== 47 /* / */) return { problem: 'it must be absolute: start with / (e.g. /finance/payroll)' };
@@ -187,6 +188,27 @@ export function normalizeResourcePath(raw: string): { path: string; problem?: un
     if (segment.trim() !== segment) return { problem: `the segment "${truncate(segment)}" starts or ends with a space` };
   }
   return { path: folder };
+}
+
+/**
+ * The common case, decided in one pass without allocating: `/` and segments of ASCII letters,
+ * digits, `-` and `_`. Such a path is already normalized; anything else takes the full rules.
+ */
+function isPlainPath(p: string): boolean {
+  const n = p.length;
+  if (n < 2 || n > resourcePathMaxLength || p.charCodeAt(0) !== 47 || p.charCodeAt(n - 1) === 47) return false;
+  let afterSlash = true;
+  for (let i = 1; i < n; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 47) {
+      if (afterSlash) return false;
+      afterSlash = true;
+      continue;
+    }
+    afterSlash = false;
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95)) return false;
+  }
+  return true;
 }
 
 /** A resource path, normalized (see normalizeResourcePath); a validation error (3) otherwise. */
