@@ -1,7 +1,7 @@
 // Resource grants (resource-scoped access): a principal's own and teams' grants, lookups by
 // subject and resource, lists with the names behind the ids, and writes. Rows of deleted users
 // stay (a restored user gets them back) but are never listed or loaded.
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { entities } from '../auth/catalog.js';
 import { grantActions } from '../auth/resource-access.js';
 import type { ResourceGrant } from '../core/model.js';
@@ -24,21 +24,25 @@ export interface PrincipalGrantRow {
   team: string | null;
 }
 
-/** The grants that apply to a user: their own and those of every team they belong to. */
+/**
+ * The grants that apply to a user: their own and those of every team they belong to. Two
+ * branches of one statement, so each probes resource_grants by its (tenant, user) or
+ * (tenant, team) index instead of reading every grant of the tenant.
+ */
 export async function principalGrantRows(db: Kysely<Database>, tenantId: string, userId: string): Promise<PrincipalGrantRow[]> {
-  const rows = await db
+  const own = db
     .selectFrom('resource_grants as g')
-    .leftJoin('teams as t', (j) => j.onRef('t.tenant_id', '=', 'g.tenant_id').onRef('t.id', '=', 'g.team_id'))
-    .select(['g.entity', 'g.path', 'g.level', 'g.role_id', 't.name'])
+    .select(['g.entity', 'g.path', 'g.level', 'g.role_id', sql<string | null>`null`.as('team')])
     .where('g.tenant_id', '=', tenantId)
-    .where((eb) =>
-      eb.or([
-        eb('g.user_id', '=', userId),
-        eb('g.team_id', 'in', eb.selectFrom('team_members').select('team_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId)),
-      ]),
-    )
-    .execute();
-  return rows.map((r) => ({ entity: r.entity, path: r.path, level: r.level, roleId: r.role_id, team: r.name }));
+    .where('g.user_id', '=', userId);
+  const viaTeams = db
+    .selectFrom('resource_grants as g')
+    .innerJoin('teams as t', (j) => j.onRef('t.tenant_id', '=', 'g.tenant_id').onRef('t.id', '=', 'g.team_id'))
+    .select(['g.entity', 'g.path', 'g.level', 'g.role_id', 't.name as team'])
+    .where('g.tenant_id', '=', tenantId)
+    .where('g.team_id', 'in', (eb) => eb.selectFrom('team_members').select('team_id').where('tenant_id', '=', tenantId).where('user_id', '=', userId));
+  const rows = await own.unionAll(viaTeams).execute();
+  return rows.map((r) => ({ entity: r.entity, path: r.path, level: r.level, roleId: r.role_id, team: r.team }));
 }
 
 export async function findGrantRow(db: Kysely<Database>, tenantId: string, entity: string, path: string, subject: string): Promise<GrantRow | undefined> {

@@ -54,12 +54,15 @@ async function seedStore() {
   const at = new Date().toISOString();
   await db.insertInto('tenants').values({ id: TENANT, slug: 'bench', name: 'Bench', email: null, color: null, status: 'active', kind: 'tenant', created_at: at, updated_at: at }).execute();
   await db.insertInto('roles').values(['admin', 'editor', 'operator', 'viewer', 'api-user'].map((id) => ({ tenant_id: TENANT, id, display_name: id, description: '', builtin: 1, created_at: at, updated_at: at }))).execute();
-  await db.insertInto('users').values({
-    id: USER, tenant_id: TENANT, email: 'bench@bench.example', email_lower: 'bench@bench.example', first_name: 'Bench', last_name: '',
-    name_lower: 'bench', last_name_lower: '', status: 'active', password_hash: null, default_tenant_id: null, mfa_enabled: 0,
-    created_at: at, updated_at: at, last_login_at: null, deleted_at: null,
-  }).execute();
-  await db.insertInto('role_assignments').values({ tenant_id: TENANT, user_id: USER, role_id: 'operator', assigned_by: null, assigned_at: at }).execute();
+  // The bench user, and a plain one with the same role and no grants at all.
+  for (const [id, email] of [[USER, 'bench@bench.example'], ['plain-user', 'plain@bench.example']]) {
+    await db.insertInto('users').values({
+      id, tenant_id: TENANT, email, email_lower: email, first_name: 'Bench', last_name: '',
+      name_lower: 'bench', last_name_lower: '', status: 'active', password_hash: null, default_tenant_id: null, mfa_enabled: 0,
+      created_at: at, updated_at: at, last_login_at: null, deleted_at: null,
+    }).execute();
+    await db.insertInto('role_assignments').values({ tenant_id: TENANT, user_id: id, role_id: 'operator', assigned_by: null, assigned_at: at }).execute();
+  }
   for (const team of teams) {
     await db.insertInto('teams').values({ tenant_id: TENANT, id: `team-${team}`, name: team, created_at: at, created_by: null }).execute();
     await db.insertInto('team_members').values({ tenant_id: TENANT, team_id: `team-${team}`, user_id: USER, added_by: null, added_at: at }).execute();
@@ -109,12 +112,12 @@ function rateSync(check, list, { ms = 400, rounds = 5 } = {}) {
   return results[Math.floor(results.length / 2)];
 }
 
-async function loadTimes(db, rounds = 30) {
+async function loadTimes(db, rounds = 30, email = 'bench@bench.example') {
   const times = [];
   let principal;
   for (let i = 0; i < rounds; i++) {
     const start = process.hrtime.bigint();
-    principal = await lib.loadPrincipal(db, 'bench@bench.example');
+    principal = await lib.loadPrincipal(db, email);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   times.sort((a, b) => a - b);
@@ -134,9 +137,11 @@ export async function run() {
     const principal = withGrants.principal;
     const grants = principal.resourceGrants?.grants ?? [];
     if (grants.length !== 50) throw new Error(`expected 50 grants on the principal, got ${grants.length}`);
+    const plain = await loadTimes(store.db, 30, 'plain@bench.example');
     // Without the grant query: edition.rbac=basic loads the same roles and teams, and no grants.
     await setEdition(store.db, 'basic');
     const withoutGrants = await loadTimes(store.db);
+    const plainWithout = await loadTimes(store.db, 30, 'plain@bench.example');
     await setEdition(store.db, null);
 
     const list = questions();
@@ -162,6 +167,8 @@ export async function run() {
       { figure: 'authorize() with a path vs the plain scan', value: +(scoped / naive).toFixed(1), unit: 'x', comparedTo: 'plain scan', ratio: +(scoped / naive).toFixed(1) },
       { figure: 'loading a principal with its 50 grants (user, settings, roles, teams, role graph, grants), median', value: +withGrants.median.toFixed(2), unit: 'ms' },
       { figure: 'loading the same principal without the grant query (edition.rbac=basic), median', value: +withoutGrants.median.toFixed(2), unit: 'ms', comparedTo: 'with grants', ratio: +(withGrants.median / withoutGrants.median).toFixed(2) },
+      { figure: 'loading a principal that has no grants (the query finds none), median', value: +plain.median.toFixed(2), unit: 'ms' },
+      { figure: 'loading that principal without the grant query, median', value: +plainWithout.median.toFixed(2), unit: 'ms', comparedTo: 'with the query', ratio: +(plain.median / plainWithout.median).toFixed(2) },
     ];
   } finally {
     await cleanup();
