@@ -11,6 +11,7 @@ export { openStore, type Store, type OpenOptions, type Dialect } from './store/d
 export { migrateToLatest, schemaStatus, assertSchemaCurrent, type SchemaStatus } from './store/migrate.js';
 export { authorize, type Decision } from './auth/authorize.js';
 export { verifyApiKey, authenticateApiKey, parseKey, type KeyVerification, type KeyFailure } from './auth/api-keys.js';
+export type { ResourceGrantRef, GrantLevel } from './auth/resource-access.js';
 export { loadPrincipal, type Principal } from './auth/principal.js';
 export { computeAccess, loadAccess, type EffectiveAccess, type RoleSource } from './auth/access.js';
 export { builtinPermissions, expandGrant, type Action } from './auth/catalog.js';

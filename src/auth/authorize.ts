@@ -3,6 +3,8 @@
 import { areaOf, isAction, isEntity, type Action } from './catalog.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import type { Principal } from './principal.js';
+import { malformedPath, type ResourceGrantRef } from './resource-access.js';
+import { normalizeResourcePath } from '../core/validation.js';
 
 export interface Decision {
   allowed: boolean;
@@ -13,6 +15,11 @@ export interface Decision {
    * and where its chain starts (`origin`: 'direct' or 'team:NAME').
    */
   grantedBy: { role: string; via: string; origin?: string }[];
+  /**
+   * When resource grants decided (a path was given and a grant covers it): the grants that
+   * did, i.e. those giving the action, or the `none` grants, or the grants that do not give it.
+   */
+  grants?: ResourceGrantRef[];
 }
 
 const deny = (reason: string): Decision => ({ allowed: false, reason, grantedBy: [] });
@@ -35,9 +42,15 @@ export function authorize(principal: Principal, action: Action, entity: string, 
   if (access.edition === 'none') {
     return { allowed: true, reason: 'RBAC is off (edition.rbac=none): every signed-in user may do everything in their tenant', grantedBy: [] };
   }
-  if (path !== undefined && principal.resourceDecision) {
-    const scoped = principal.resourceDecision(action, entity, path);
-    if (scoped) return scoped;
+  if (path !== undefined) {
+    // Grants decide where one covers the path; elsewhere the tenant-wide roles do.
+    if (principal.resourceDecision) {
+      const scoped = principal.resourceDecision(action, entity, path);
+      if (scoped) return scoped;
+    } else {
+      const problem = normalizeResourcePath(path).problem;
+      if (problem !== undefined) return malformedPath(path, problem);
+    }
   }
   if (access.permissions.has(permission)) {
     const grantedBy = access.grantedBy(permission);

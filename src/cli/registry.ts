@@ -3,6 +3,7 @@
 // command runs). Tests build their matrices (authorization, isolation, hostile input) from
 // this list, so a new command without coverage fails them.
 import type { CommandSpec, GroupSpec } from './registry-types.js';
+import { accessCommands } from './registry/access.js';
 import { auditCommands } from './registry/audit.js';
 import { canICommands } from './registry/can-i.js';
 import { dbCommands } from './registry/db.js';
@@ -28,6 +29,7 @@ export const groups: readonly GroupSpec[] = [
   { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
   { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
   { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
+  { name: 'access', summary: 'Resource-scoped access: grants on one flow, connection or folder' },
   { name: 'sso', summary: 'Single sign-on with an OpenID Connect identity provider' },
   { name: 'key', aliases: ['keys'], summary: 'Manage API keys and verify them' },
   { name: 'settings', aliases: ['setting'], summary: 'Read and change settings (global, tenant, user)' },
@@ -45,6 +47,7 @@ export const commands: readonly CommandSpec[] = [
   ...sessionAdminCommands,
   ...roleCommands,
   ...teamCommands,
+  ...accessCommands,
   ...canICommands,
   ...ssoCommands,
   ...keyCommands,

@@ -1,5 +1,7 @@
 // How domain objects look in tables and detail views (JSON/YAML show the objects as they are).
-import type { ApiKey, AuditEvent, CatalogEntry, Invitation, Role, RoleHolder, Session, SettingEntry, SsoConfig, SsoGroupMapping, Team, Tenant, User, VerifiedKey } from '../core/model.js';
+import type {
+  ApiKey, AuditEvent, CatalogEntry, EffectiveResourceAccess, Invitation, ResourceGrant, Role, RoleHolder, Session, SettingEntry, SsoConfig, SsoGroupMapping, Team, Tenant, User, VerifiedKey,
+} from '../core/model.js';
 import type { Column } from '../output/render.js';
 
 export const tenantColumns: Column<Tenant>[] = [
@@ -228,3 +230,37 @@ export function settingFields(s: SettingEntry): [string, unknown][] {
     ...(s.source ? ([['source', s.source]] as [string, unknown][]) : []),
   ];
 }
+/** What a resource grant gives, as one word: its level, or `role NAME`. */
+export const grantName = (g: Pick<ResourceGrant, 'level' | 'role'>) => g.level ?? `role ${g.role}`;
+
+export const grantColumns: Column<ResourceGrant>[] = [
+  { key: 'subject', header: 'SUBJECT', get: (g) => g.subject },
+  { key: 'entity', header: 'ENTITY', get: (g) => g.entity },
+  { key: 'path', header: 'PATH', get: (g) => g.path },
+  { key: 'grant', header: 'GRANT', get: grantName },
+  { key: 'actions', header: 'ACTIONS', get: (g) => (g.actions.length > 0 ? g.actions : '(none)') },
+  { key: 'via', header: 'VIA', get: (g) => g.via ?? '' },
+  { key: 'relation', header: 'APPLIES', get: (g) => (g.relation === 'inherited' ? 'from folder above' : g.relation === 'nested' ? 'inside' : (g.relation ?? '')) },
+  { key: 'createdBy', header: 'GRANTED BY', get: (g) => g.createdBy ?? '-' },
+  { key: 'created', header: 'GRANTED', get: (g) => g.createdAt },
+];
+
+export function grantFields(g: ResourceGrant): [string, unknown][] {
+  return [
+    ['subject', g.subject],
+    ['resource', `${g.entity}:${g.path}`],
+    ['grant', grantName(g)],
+    ['actions', g.actions.length > 0 ? g.actions : '(none)'],
+    ['tenant', g.tenant],
+    ['granted by', g.createdBy ?? '-'],
+    ['granted', g.createdAt],
+  ];
+}
+
+export const effectiveAccessColumns: Column<EffectiveResourceAccess>[] = [
+  { key: 'entity', header: 'ENTITY', get: (e) => e.entity },
+  { key: 'path', header: 'PATH', get: (e) => e.path },
+  { key: 'actions', header: 'MAY', get: (e) => (e.actions.length > 0 ? e.actions : '(nothing)') },
+  { key: 'decidedBy', header: 'DECIDED BY', get: (e) => (e.decidedBy === 'roles' ? 'tenant-wide roles' : e.grants.map((g) => `${grantName(g)} on ${g.path} for ${g.subject}`)) },
+  { key: 'user', header: 'USER', get: (e) => e.user },
+];

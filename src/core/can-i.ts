@@ -4,12 +4,14 @@
 import { authorize } from '../auth/authorize.js';
 import { actionsOf, entities, isAction, isEntity, type Action } from '../auth/catalog.js';
 import { buildPrincipal, type Principal } from '../auth/principal.js';
+import { isResourceEntity, resourceEntities } from '../auth/resource-access.js';
 import type { UserRow } from '../store/schema.js';
 import { slugOfTenant } from '../store/tenant-repo.js';
 import { findUserRow } from '../store/user-repo.js';
 import type { Deps } from './deps.js';
 import { notFound, validationError } from './errors.js';
 import type { CanIAnswer } from './model.js';
+import { validateResourcePath } from './validation.js';
 
 export interface Question {
   action: Action;
@@ -28,7 +30,9 @@ export function parseQuestion(action: string, target: string): Question {
   if (!entity) throw validationError(`unknown entity "${word}"`, `entities: ${entities.join(', ')}`);
   if (!isAction(action)) throw validationError(`unknown action "${action}"`, 'actions: create, read, update, delete, operate');
   if (!actionsOf(entity).includes(action)) throw validationError(`entity ${entity} has no ${action} action`, `its actions: ${actionsOf(entity).join(', ')}`);
-  return { action, entity, path };
+  if (path === undefined) return { action, entity, path };
+  if (!isResourceEntity(entity)) throw validationError(`${entity} has no resources: a path applies to ${resourceEntities.join(', ')}`, `ask about the whole entity: iamctl can-i ${action} ${entity}`);
+  return { action, entity, path: validateResourcePath(path) };
 }
 
 /** The principal a question about another user is answered for (not signed in: their roles). */
@@ -48,6 +52,9 @@ export async function canI(deps: Deps, principal: Principal, tenantId: string, q
     reason = `${subject.email} is ${subject.status} and cannot sign in (once active: ${reason})`;
   }
   const grantedBy = decision.grantedBy.map((g) => ({ role: g.role, via: g.via, origin: g.origin ?? g.via }));
+  const grants = (decision.grants ?? []).map((g) => ({ ...g, actions: [...g.actions] }));
+  const roles = [...grantedBy.map((g) => g.role), ...(decision.allowed ? grants.flatMap((g) => (g.role ? [g.role] : [])) : [])];
+  const teams = [...grantedBy.map((g) => g.origin), ...grants.map((g) => g.subject)].filter((o) => o.startsWith('team:')).map((o) => o.slice(5));
   return {
     allowed,
     action: question.action,
@@ -57,7 +64,9 @@ export async function canI(deps: Deps, principal: Principal, tenantId: string, q
     tenant: await slugOfTenant(deps.store.db, tenantId),
     reason,
     grantedBy,
-    roles: [...new Set(grantedBy.map((g) => g.role))],
-    teams: [...new Set(grantedBy.map((g) => g.origin).filter((o) => o.startsWith('team:')).map((o) => o.slice(5)))],
+    roles: [...new Set(roles)],
+    teams: [...new Set(teams)],
+    decidedBy: decision.grants ? 'grant' : 'roles',
+    grants,
   };
 }

@@ -109,8 +109,68 @@ export interface CanIAnswer {
   grantedBy: { role: string; via: string; origin: string }[];
   /** Distinct roles in grantedBy. */
   roles: string[];
-  /** Teams whose roles grant it. */
+  /** Teams whose roles (or resource grants) decided. */
   teams: string[];
+  /** What decided: a resource grant on the path, or the tenant-wide roles. */
+  decidedBy: 'grant' | 'roles';
+  /** The resource grants that decided (empty when the roles did). */
+  grants: ResourceGrantSummary[];
+}
+
+/** A resource grant as a decision names it. */
+export interface ResourceGrantSummary {
+  /** `user:<email>` or `team:<name>`. */
+  subject: string;
+  entity: string;
+  path: string;
+  /** manager | operator | viewer | none, or null when the grant names a role. */
+  level: string | null;
+  role: string | null;
+  /** What it gives on the entity now. */
+  actions: string[];
+}
+
+/** A resource grant (`access list`, `access grant`). */
+export interface ResourceGrant extends ResourceGrantSummary {
+  id: string;
+  /** The user's email for a user's grant, else null. */
+  user: string | null;
+  /** The team's name for a team's grant, else null. */
+  team: string | null;
+  tenant: string | null;
+  /** Email of whoever granted it (their id once they are gone). */
+  createdBy: string | null;
+  createdAt: string;
+  /** `access list --user`: 'direct', or 'team:NAME' when it reaches the user through a team. */
+  via?: string;
+  /**
+   * `access list --on`: 'exact' (on that path), 'inherited' (on a folder above, so it applies
+   * there) or 'nested' (on something inside it).
+   */
+  relation?: 'exact' | 'inherited' | 'nested';
+}
+
+/** What a user may do at one path of one entity (`access list --effective`). */
+export interface EffectiveResourceAccess {
+  user: string;
+  entity: string;
+  path: string;
+  /** The actions allowed there. */
+  actions: string[];
+  /** 'grant' when grants decide there; 'roles' where none covers the path (tenant-wide roles). */
+  decidedBy: 'grant' | 'roles';
+  /** The grants that decide there. */
+  grants: ResourceGrantSummary[];
+}
+
+/** A resource grant as declarative files carry it (export/apply): no ids, names not ids. */
+export interface GrantSpec {
+  /** `user:<email>` or `team:<name>`. */
+  subject: string;
+  entity: string;
+  path: string;
+  /** A level (manager, operator, viewer, none) or a role name. */
+  grant: string;
 }
 
 export interface Session {

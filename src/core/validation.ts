@@ -191,3 +191,64 @@ export function validateKeyLifetime(value: string | number | undefined, maxTtlDa
   if (days > cap) throw validationError(`--expires-in-days ${days} is over ${capName}`, `pass --expires-in-days 1-${cap}`);
   return days;
 }
+
+/** Resource paths (resource-scoped access) are stored in a varchar(512). */
+export const resourcePathMaxLength = 512;
+
+/**
+ * A resource path, normalized, or the reason it is not one. Paths are absolute and folder-like
+ * (`/finance/payroll`); `/finance/*` is the folder form of `/finance` and means the same (a
+ * grant on a folder covers everything under it), `/*` is `/` (the whole entity). NFC, so one
+ * name typed two ways is one path. Not throwing: `authorize` checks paths on its hot path.
+ */
+export function normalizeResourcePath(raw: string): { path: string; problem?: undefined } | { path?: undefined; problem: string } {
+  if (isPlainPath(raw)) return { path: raw };
+  const path = raw.normalize('NFC');
+  if (path === '') return { problem: 'it is empty' };
+  if (path.charCodeAt(0) !== 47 /* / */) return { problem: 'it must be absolute: start with / (e.g. /finance/payroll)' };
+  if (path.length > resourcePathMaxLength && [...path].length > resourcePathMaxLength) {
+    return { problem: `it is longer than ${resourcePathMaxLength} characters` };
+  }
+  if (path === '/' || path === '/*') return { path: '/' };
+  const folder = path.endsWith('/*') ? path.slice(0, -2) : path;
+  if (controlOrBidi.test(folder)) return { problem: 'it contains control or bidirectional-override characters' };
+  const segments = folder.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment === '') return { problem: i === segments.length - 1 && folder === path ? 'it ends with / (write /folder or /folder/*)' : 'it has an empty segment (//)' };
+    if (segment === '.' || segment === '..') return { problem: `it has a relative segment "${segment}"` };
+    if (segment.includes('*')) return { problem: '* is allowed only as the whole last segment (/folder/*)' };
+    if (segment.trim() !== segment) return { problem: `the segment "${truncate(segment)}" starts or ends with a space` };
+  }
+  return { path: folder };
+}
+
+/**
+ * The common case, decided in one pass without allocating: `/` and segments of ASCII letters,
+ * digits, `-` and `_`. Such a path is already normalized; anything else takes the full rules.
+ */
+function isPlainPath(p: string): boolean {
+  const n = p.length;
+  if (n < 2 || n > resourcePathMaxLength || p.charCodeAt(0) !== 47 || p.charCodeAt(n - 1) === 47) return false;
+  let afterSlash = true;
+  for (let i = 1; i < n; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 47) {
+      if (afterSlash) return false;
+      afterSlash = true;
+      continue;
+    }
+    afterSlash = false;
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95)) return false;
+  }
+  return true;
+}
+
+/** A resource path, normalized (see normalizeResourcePath); a validation error (3) otherwise. */
+export function validateResourcePath(raw: string): string {
+  const result = normalizeResourcePath(raw);
+  if (result.problem !== undefined) {
+    throw validationError(`invalid resource path ${JSON.stringify(truncate(raw))}: ${result.problem}`, 'use an absolute folder-like path, e.g. /finance/payroll or /finance/*');
+  }
+  return result.path;
+}

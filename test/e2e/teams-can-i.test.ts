@@ -81,7 +81,7 @@ describe('can-i', () => {
       allowed: true, action: 'read', entity: 'flows', path: null, user: 'rita@acme.example', tenant: 'acme',
       reason: 'granted by viewer (inherited:runner)',
       grantedBy: [{ role: 'viewer', via: 'inherited:runner', origin: 'team:ops' }],
-      roles: ['viewer'], teams: ['ops'],
+      roles: ['viewer'], teams: ['ops'], decidedBy: 'roles', grants: [],
     });
     const denied = await runner.run(['can-i', 'create', 'users', '-o', 'json']);
     expect(denied.exitCode).toBe(8);

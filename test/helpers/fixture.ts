@@ -21,7 +21,7 @@ export interface Fixture extends TestStore {
   snapshot(): Promise<Record<string, number>>;
 }
 
-const tables = ['roles', 'role_permissions', 'role_inherits', 'role_assignments', 'teams', 'team_members', 'team_roles', 'audit_events'] as const;
+const tables = ['roles', 'role_permissions', 'role_inherits', 'role_assignments', 'teams', 'team_members', 'team_roles', 'resource_grants', 'audit_events'] as const;
 
 export async function fixture(dialect: DialectName): Promise<Fixture> {
   const t = await testStore(dialect);

@@ -86,6 +86,10 @@ const expectations: Record<string, Expectation> = {
   'team remove-member': { allow: admins, needs: 'enterprise' },
   'team grant': { allow: admins, needs: 'enterprise' },
   'team revoke': { allow: admins, needs: 'enterprise' },
+  // Handlers also let a manager of the resource (through a grant) change and list grants there.
+  'access grant': { allow: admins, needs: 'enterprise' },
+  'access revoke': { allow: admins, needs: 'enterprise' },
+  'access list': { allow: iamReaders, needs: 'enterprise' },
   'can-i': signedIn,
   // Own keys: everyone; another user's keys: api-keys:* checked by the handler (test/e2e/keys.test.ts).
   'key create': signedIn,

@@ -132,7 +132,7 @@ describe.each(dialects)('can-i on %s', (dialect) => {
       allowed: true, action: 'read', entity: 'flows', path: null, user: 'ada@acme.example', tenant: 'acme',
       reason: 'granted by viewer (inherited:runner)',
       grantedBy: [{ role: 'viewer', via: 'inherited:runner', origin: 'team:ops' }],
-      roles: ['viewer'], teams: ['ops'],
+      roles: ['viewer'], teams: ['ops'], decidedBy: 'roles', grants: [],
     });
     // An invited user's roles would allow it, but they cannot act yet.
     const invited = await canI(f.deps, principal, f.acme, parseQuestion('read', 'flows'), user);
