@@ -8,6 +8,7 @@ import { canICommands } from './registry/can-i.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { inviteCommands } from './registry/invite.js';
+import { mfaCommands } from './registry/mfa.js';
 import { passwordCommands } from './registry/password.js';
 import { sessionCommands } from './registry/session.js';
 import { sessionAdminCommands } from './registry/sessions.js';
@@ -17,12 +18,14 @@ import { ssoCommands } from './registry/sso.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
+import { userMfaCommands } from './registry/user-mfa.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
   { name: 'user', aliases: ['users'], summary: 'Manage users' },
   { name: 'invite', aliases: ['invites', 'invitation', 'invitations'], summary: 'Invite users and accept invitations' },
   { name: 'password', summary: 'Change your own password' },
+  { name: 'mfa', summary: 'Your second factor: TOTP enrolment and recovery codes' },
   { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
   { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
   { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
@@ -36,8 +39,10 @@ export const commands: readonly CommandSpec[] = [
   ...tenantCommands,
   ...userCommands,
   ...userCredentialCommands,
+  ...userMfaCommands,
   ...inviteCommands,
   ...passwordCommands,
+  ...mfaCommands,
   ...sessionAdminCommands,
   ...roleCommands,
   ...teamCommands,
