@@ -8,7 +8,7 @@ import { settingNumber } from '../core/settings.js';
 import { appendAudit } from '../store/audit-repo.js';
 import { isPostgres } from '../store/dialect.js';
 import { loadStoredSettings } from '../store/settings-repo.js';
-import type { CodeRefusal } from '../core/mfa.js';
+import type { CodeRefusal } from '../core/mfa-check.js';
 import type { Database, SessionRow, UserRow } from '../store/schema.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import { verifyPassword } from './passwords.js';
@@ -141,7 +141,7 @@ export async function completeLogin(deps: Deps, checked: PasswordChecked, second
   const { user, rehash } = checked;
   const now = deps.now();
   const at = now.toISOString();
-  const mfa = await import('../core/mfa.js');
+  const mfa = await import('../core/mfa-check.js');
   if (checked.needsCode && !secondFactor) {
     throw unauthenticated('this account needs an authentication code after the password', 'pass --code-stdin (the line after the password), or sign in at a terminal');
   }
