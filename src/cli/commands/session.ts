@@ -101,6 +101,7 @@ export async function whoami(ctx: CommandContext): Promise<void> {
     ['home', user.tenant ?? '(main account)'],
     ['roles', principal.access.roles.map((r) => (r.via === 'direct' ? r.role : `${r.role} (${r.via})`))],
     ['via', principal.via],
+    ['mfa', user.mfaEnabled ? 'on' : 'off'],
     ['restricted', principal.restricted ? 'yes: enrol a second factor (`iamctl mfa enroll`)' : 'no'],
     ['permissions', principal.access.isSuperAdmin ? 'everything (super admin)' : `${permissions.length} (see -o json)`],
   ]);
