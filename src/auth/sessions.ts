@@ -8,6 +8,7 @@ import { settingNumber } from '../core/settings.js';
 import { appendAudit } from '../store/audit-repo.js';
 import { isPostgres } from '../store/dialect.js';
 import { loadStoredSettings } from '../store/settings-repo.js';
+import type { CodeRefusal } from '../core/mfa-check.js';
 import type { Database, SessionRow, UserRow } from '../store/schema.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import { verifyPassword } from './passwords.js';
@@ -49,17 +50,48 @@ const badCredentials = () => unauthenticated('wrong email or password', 'check b
 export interface LoginInput {
   email: string;
   password: string;
+  /** The second factor, for an account with MFA on (see `PasswordChecked.needsCode`). */
+  secondFactor?: SecondFactor | undefined;
+}
+
+export interface SecondFactor {
+  /** A 6-digit TOTP code or a recovery code, as typed. */
+  code: string;
+  /** The master key that decrypts the TOTP secret. */
+  masterKey: Buffer;
 }
 
 export interface LoginResult extends NewSession {
   user: UserRow;
+  /** The admin MFA policy applies and no factor is confirmed: enrol, confirm, whoami, logout only. */
+  restricted: boolean;
+  /** How the second factor was given, if the account has one. */
+  secondFactor: 'totp' | 'recovery' | null;
+  /** After a recovery code: how many are left. */
+  recoveryCodesLeft: number | null;
+}
+
+/** A password that checked out; the account may still need its second factor. */
+export interface PasswordChecked {
+  readonly user: UserRow;
+  readonly rehash: string | null;
+  /** MFA is on: `completeLogin` needs a code. Known only to someone who gave the right password. */
+  readonly needsCode: boolean;
 }
 
 /**
- * Password sign-in. Every failure (unknown email, wrong password, locked, not active, tenant
- * inactive) does the same argon2 work and answers the same way; the audit event says why.
+ * Password sign-in, both steps at once (the second factor, when needed, in `input`).
  */
 export async function login(deps: Deps, input: LoginInput): Promise<LoginResult> {
+  return completeLogin(deps, await checkPassword(deps, input), input.secondFactor);
+}
+
+/**
+ * The first step of sign-in. Every failure (unknown email, wrong password, locked, not active,
+ * tenant inactive) does the same argon2 work and answers the same way; the audit event says why.
+ * Only after it passes does the caller learn whether a code is needed (and ask for one).
+ */
+export async function checkPassword(deps: Deps, input: Pick<LoginInput, 'email' | 'password'>): Promise<PasswordChecked> {
   const { db } = deps.store;
   const emailLower = input.email.trim().toLowerCase();
   const user = await db.selectFrom('users').selectAll().where('email_lower', '=', emailLower).executeTakeFirst();
@@ -79,40 +111,81 @@ export async function login(deps: Deps, input: LoginInput): Promise<LoginResult>
 
   if (failure) {
     await deps.store.write(async (trx) => {
-      await trx.insertInto('sign_in_attempts').values({ id: newId(), email_lower: emailLower, at, succeeded: 0 }).execute();
-      await appendAudit(trx, {
-        at,
-        tenantId: user?.tenant_id ?? MAIN_TENANT_ID,
-        actorId: null,
-        action: 'auth.login',
-        target: user ? `user:${user.id}` : null,
-        result: 'failure',
-        details: { reason: failure },
-      });
+      await recordLoginFailure(trx, emailLower, at, user, failure);
       if (user && failure === 'wrong_password') await lockIfTooManyFailures(trx, user, now);
     });
     throw badCredentials();
   }
+  return { user: user!, rehash: check.rehash, needsCode: user!.mfa_enabled === 1 };
+}
 
-  const signedIn = user!;
-  return deps.store.write(async (trx) => {
-    await trx.insertInto('sign_in_attempts').values({ id: newId(), email_lower: emailLower, at, succeeded: 1 }).execute();
+async function recordLoginFailure(trx: Kysely<Database>, emailLower: string, at: string, user: UserRow | undefined, reason: string): Promise<void> {
+  await trx.insertInto('sign_in_attempts').values({ id: newId(), email_lower: emailLower, at, succeeded: 0 }).execute();
+  await appendAudit(trx, {
+    at,
+    tenantId: user?.tenant_id ?? MAIN_TENANT_ID,
+    actorId: null,
+    action: 'auth.login',
+    target: user ? `user:${user.id}` : null,
+    result: 'failure',
+    details: { reason },
+  });
+}
+
+/**
+ * The second step: checks the code when the account has MFA on (a wrong one counts towards the
+ * lockout, like a wrong password), then opens the session, restricted when the admin MFA policy
+ * applies to a user without a confirmed factor.
+ */
+export async function completeLogin(deps: Deps, checked: PasswordChecked, secondFactor?: SecondFactor): Promise<LoginResult> {
+  const { user, rehash } = checked;
+  const now = deps.now();
+  const at = now.toISOString();
+  const mfa = await import('../core/mfa-check.js');
+  if (checked.needsCode && !secondFactor) {
+    throw unauthenticated('this account needs an authentication code after the password', 'pass --code-stdin (the line after the password), or sign in at a terminal');
+  }
+  type Outcome = { refused: CodeRefusal } | { refused: null; result: LoginResult };
+  const outcome = await deps.store.write(async (trx): Promise<Outcome> => {
+    let factor: Awaited<ReturnType<typeof mfa.checkSecondFactor>> | null = null;
+    if (checked.needsCode) {
+      factor = await mfa.checkSecondFactor(trx, user, secondFactor!.code, secondFactor!.masterKey, now);
+      if (!factor.ok) {
+        await recordLoginFailure(trx, user.email_lower, at, user, factor.reason);
+        if (factor.reason !== 'locked') await lockIfTooManyFailures(trx, user, now);
+        return { refused: factor.reason };
+      }
+    }
+    const restricted = !checked.needsCode && (await mfa.mfaRequiredFor(trx, user));
+    await trx.insertInto('sign_in_attempts').values({ id: newId(), email_lower: user.email_lower, at, succeeded: 1 }).execute();
     await trx
       .updateTable('users')
-      .set({ last_login_at: at, ...(check.rehash ? { password_hash: check.rehash } : {}) })
-      .where('id', '=', signedIn.id)
+      .set({ last_login_at: at, ...(rehash ? { password_hash: rehash } : {}) })
+      .where('id', '=', user.id)
       .execute();
-    const created = await createSession(trx, signedIn, 'password', now);
+    const created = await createSession(trx, user, 'password', now, { restricted });
+    const method = factor?.ok ? factor.method : null;
     await appendAudit(trx, {
       at,
-      tenantId: signedIn.tenant_id,
-      actorId: signedIn.id,
+      tenantId: user.tenant_id,
+      actorId: user.id,
       action: 'auth.login',
-      target: `user:${signedIn.id}`,
-      details: { session: created.session.id, ...(check.rehash ? { rehashed: true } : {}) },
+      target: `user:${user.id}`,
+      details: { session: created.session.id, ...(rehash ? { rehashed: true } : {}), ...(method ? { mfa: method } : {}), ...(restricted ? { restricted: true } : {}) },
     });
-    return { ...created, user: { ...signedIn, last_login_at: at } };
+    return {
+      refused: null,
+      result: {
+        ...created,
+        user: { ...user, last_login_at: at },
+        restricted,
+        secondFactor: method,
+        recoveryCodesLeft: factor?.ok ? factor.recoveryCodesLeft : null,
+      },
+    };
   });
+  if (outcome.refused) throw mfa.codeRefused(outcome.refused);
+  return outcome.result;
 }
 
 /** The account's lock row, if it was ever locked (locked_until may be past). */

@@ -10,6 +10,7 @@ import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { inviteCommands } from './registry/invite.js';
 import { keyCommands } from './registry/key.js';
+import { mfaCommands } from './registry/mfa.js';
 import { passwordCommands } from './registry/password.js';
 import { roleCommands } from './registry/role.js';
 import { sessionCommands } from './registry/session.js';
@@ -20,12 +21,14 @@ import { teamCommands } from './registry/team.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
+import { userMfaCommands } from './registry/user-mfa.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
   { name: 'user', aliases: ['users'], summary: 'Manage users' },
   { name: 'invite', aliases: ['invites', 'invitation', 'invitations'], summary: 'Invite users and accept invitations' },
   { name: 'password', summary: 'Change your own password' },
+  { name: 'mfa', summary: 'Your second factor: TOTP enrolment and recovery codes' },
   { name: 'session', aliases: ['sessions'], summary: 'List and revoke sign-in sessions' },
   { name: 'role', aliases: ['roles'], summary: 'Roles, permissions and role assignments' },
   { name: 'team', aliases: ['teams'], summary: 'Teams: groups of users that share roles' },
@@ -42,8 +45,10 @@ export const commands: readonly CommandSpec[] = [
   ...tenantCommands,
   ...userCommands,
   ...userCredentialCommands,
+  ...userMfaCommands,
   ...inviteCommands,
   ...passwordCommands,
+  ...mfaCommands,
   ...sessionAdminCommands,
   ...roleCommands,
   ...teamCommands,

@@ -184,6 +184,20 @@ export interface Session {
   current: boolean;
 }
 
+/** `mfa enroll`: the new TOTP secret, shown once (pending until `mfa confirm`). */
+export interface MfaEnrolment {
+  /** Base32, for typing into an authenticator app. */
+  secret: string;
+  /** otpauth://totp/... (what the QR code holds). */
+  uri: string;
+  issuer: string;
+  account: string;
+  algorithm: 'SHA1';
+  digits: 6;
+  period: 30;
+  confirmed: false;
+}
+
 export type InvitationStatus = 'pending' | 'accepted' | 'expired' | 'revoked';
 
 export interface Invitation {

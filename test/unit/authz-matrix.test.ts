@@ -56,6 +56,11 @@ const expectations: Record<string, Expectation> = {
   'user create': { allow: admins },
   'user set-password': { allow: admins },
   'user unlock': { allow: admins },
+  'user mfa-reset': { allow: admins },
+  'mfa enroll': signedIn,
+  'mfa confirm': signedIn,
+  'mfa disable': signedIn,
+  'mfa recovery-codes': signedIn,
   'invite create': { allow: admins },
   'invite list': { allow: iamReaders },
   'invite resend': { allow: admins },
@@ -112,7 +117,7 @@ const expectations: Record<string, Expectation> = {
 };
 
 /** Commands a restricted (MFA-pending) session may run, besides those needing no principal. */
-const restrictedOk = new Set(['whoami']);
+const restrictedOk = new Set(['whoami', 'mfa enroll', 'mfa confirm']);
 
 const key = (spec: CommandSpec) => spec.path.join(' ');
 

@@ -1,12 +1,12 @@
 // init, login, logout, whoami.
-import { authenticateSession, login as signIn, logout as signOut } from '../../auth/sessions.js';
+import { authenticateSession, checkPassword, completeLogin, logout as signOut } from '../../auth/sessions.js';
 import { initStore, isInitialized } from '../../core/init.js';
 import { conflict, isAppError, validationError } from '../../core/errors.js';
 import { defaultTenantSlug } from '../../core/tenants.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { toUserObject } from '../../store/user-repo.js';
 import type { CommandContext } from '../context.js';
-import { ensureMasterKey } from '../master-key.js';
+import { ensureMasterKey, loadMasterKey } from '../master-key.js';
 import { fullName, userFields } from '../views.js';
 
 export async function init(ctx: CommandContext, _args: unknown[], opts: Record<string, any>): Promise<void> {
@@ -36,14 +36,29 @@ export async function login(ctx: CommandContext, _args: unknown[], opts: Record<
   const deps = await ctx.deps();
   const email = await ctx.value('--email', opts.email, 'Email:');
   const password = await ctx.secret('--password-stdin', opts.passwordStdin === true, 'Password:');
-  const result = await signIn(deps, { email, password });
+  const checked = await checkPassword(deps, { email, password });
+  // Asked only once the password checked out; a --code-stdin line is ignored without MFA.
+  let secondFactor;
+  if (checked.needsCode) {
+    const masterKey = loadMasterKey(ctx.home, ctx.io.env);
+    const code = await ctx.secret('--code-stdin', opts.codeStdin === true, 'Authentication code (or a recovery code):');
+    secondFactor = { code, masterKey };
+  }
+  const result = await completeLogin(deps, checked, secondFactor);
   const tenant = await defaultTenantSlug(deps, result.user.default_tenant_id);
   await ctx.updateStoreContext({ session: result.token, tenant: tenant ?? undefined });
   const user = await toUserObject(deps.store.db, result.user);
   if (ctx.out.format === 'json' || ctx.out.format === 'yaml') {
-    await ctx.out.data({ user, tenant: tenant ?? user.tenant, expiresAt: result.session.expires_at });
+    await ctx.out.data({ user, tenant: tenant ?? user.tenant, expiresAt: result.session.expires_at, restricted: result.restricted });
   }
   ctx.out.success(`signed in as ${user.email}${tenant ? ` (acting in ${tenant})` : ''}; session ends ${result.session.expires_at}`);
+  if (result.recoveryCodesLeft !== null) {
+    const left = result.recoveryCodesLeft;
+    ctx.out.warn(`a recovery code was used; ${left} left${left <= 3 ? ': get a new set with `iamctl mfa recovery-codes`' : ''}`);
+  }
+  if (result.restricted) {
+    ctx.out.warn('security.mfaRequiredForAdmins: this session is restricted until you enrol a second factor: run `iamctl mfa enroll`, then `iamctl mfa confirm --code-stdin`');
+  }
 }
 
 export async function logout(ctx: CommandContext, _args: unknown[], opts: Record<string, any>): Promise<void> {
@@ -86,6 +101,7 @@ export async function whoami(ctx: CommandContext): Promise<void> {
     ['home', user.tenant ?? '(main account)'],
     ['roles', principal.access.roles.map((r) => (r.via === 'direct' ? r.role : `${r.role} (${r.via})`))],
     ['via', principal.via],
+    ['mfa', user.mfaEnabled ? 'on' : 'off'],
     ['restricted', principal.restricted ? 'yes: enrol a second factor (`iamctl mfa enroll`)' : 'no'],
     ['permissions', principal.access.isSuperAdmin ? 'everything (super admin)' : `${permissions.length} (see -o json)`],
   ]);

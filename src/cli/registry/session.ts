@@ -20,12 +20,17 @@ export const sessionCommands: readonly CommandSpec[] = [
   },
   {
     path: ['login'],
-    summary: 'Sign in with email and password',
+    summary: 'Sign in with email and password (and an authentication code when MFA is on)',
     options: [
       { flags: '--email <email>', description: 'your email' },
       { flags: '--password-stdin', description: 'read the password from stdin' },
+      { flags: '--code-stdin', description: 'read the authentication code (or a recovery code) from stdin, the line after the password' },
     ],
     guard: { kind: 'none' },
+    examples: [
+      "printf '%s\\n' \"$PASSWORD\" | iamctl login --email ada@acme.example --password-stdin",
+      "printf '%s\\n' \"$PASSWORD\" \"$CODE\" | iamctl login --email ada@acme.example --password-stdin --code-stdin",
+    ],
     load,
     handler: 'login',
   },
