@@ -9,6 +9,7 @@ import { envCommands } from './registry/env.js';
 import { sessionCommands } from './registry/session.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCommands } from './registry/user.js';
+import { userBulkCommands } from './registry/user-bulk.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
@@ -21,6 +22,7 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...userBulkCommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,
