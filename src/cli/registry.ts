@@ -4,6 +4,7 @@
 // this list, so a new command without coverage fails them.
 import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { auditCommands } from './registry/audit.js';
+import { completionCommands } from './registry/completion.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { sessionCommands } from './registry/session.js';
@@ -26,4 +27,5 @@ export const commands: readonly CommandSpec[] = [
   ...auditCommands,
   ...envCommands,
   ...dbCommands,
+  ...completionCommands,
 ];
