@@ -2,6 +2,7 @@
 // row first), a JSON array (split element by element, each parsed on its own), or NDJSON (one
 // object a line). Memory stays flat in the number of records: one record at a time, each at
 // most `maxRecordChars` long. Every record carries the line it starts on, for the report.
+import type { Options as CsvOptions } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { Readable as ReadableStream } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -80,20 +81,26 @@ export function readRecords(format: ImportFormat, chunks: AsyncIterable<string>)
 
 async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<ReadItem> {
   const { parse } = named(await import('csv-parse'));
-  const parser = parse({
+  let parsedThrough = 0;
+  const options: CsvOptions = {
     relax_column_count: true,
     skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n'],
     max_record_size: maxRecordChars,
     info: true,
-  });
+    // Called as each record is parsed (before it is consumed), so an error knows where the
+    // last good record ended even when records are still buffered.
+    on_record: (record, context) => {
+      parsedThrough = context.lines;
+      return record;
+    },
+  };
+  const parser = parse(options);
   ReadableStream.from(chunks).on('error', (error) => parser.destroy(error)).pipe(parser);
   let header: Column[] | undefined;
-  let lastLine = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const line = info.lines - record.reduce((n, cell) => n + countNewlines(cell), 0);
-      lastLine = info.lines;
       if (!header) {
         header = readHeader(record, line);
         continue;
@@ -107,7 +114,7 @@ async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<ReadItem>
       yield { line, values };
     }
   } catch (error) {
-    throw csvProblem(error, lastLine);
+    throw csvProblem(error, parsedThrough);
   }
   if (!header) throw new FatalFormatProblem(1, null, `the file is empty: a CSV import starts with a header row (${columnNames.join(', ')})`);
 }
@@ -152,13 +159,15 @@ function columnCountReason(record: string[], header: readonly string[]): string 
   return unquotedArgon2 ? `${reason} (an argon2 hash contains commas: quote it)` : reason;
 }
 
-function csvProblem(error: unknown, lastLine: number): unknown {
+/** A csv-parse error as a problem at the line where the failing record starts (or the error's line). */
+function csvProblem(error: unknown, parsedThrough: number): unknown {
   if (error instanceof FatalFormatProblem) return error;
   const code = (error as { code?: string }).code;
-  const line = lastLine + 1;
+  const start = parsedThrough + 1;
+  const line = (error as { lines?: number }).lines ?? start;
   switch (code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new FatalFormatProblem(line, null, 'a quoted field is never closed (unclosed quote)');
+      return new FatalFormatProblem(start, null, 'a quoted field is never closed (unclosed quote)');
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
       return new FatalFormatProblem(line, null, 'text after a closing quote: a quote inside a quoted field is written twice ("")');
@@ -166,7 +175,7 @@ function csvProblem(error: unknown, lastLine: number): unknown {
     case 'CSV_INVALID_OPENING_QUOTE':
       return new FatalFormatProblem(line, null, 'a quote inside an unquoted field: quote the whole field and double the quote ("")');
     case 'CSV_MAX_RECORD_SIZE':
-      return new FatalFormatProblem(line, null, `a record longer than ${maxRecordChars / 1024} KiB: this is not a file of users`);
+      return new FatalFormatProblem(start, null, `a record longer than ${maxRecordChars / 1024} KiB: this is not a file of users`);
     default:
       return code?.startsWith('CSV_') ? new FatalFormatProblem(line, null, (error as Error).message) : error;
   }

@@ -110,6 +110,7 @@ async function validatePass(deps: Deps, actor: Principal, actingTenantId: string
   };
   const emails = new FingerprintSet();
   let bytes = 0;
+  let fatalLine: number | null = null;
   const text = decodeText(source.open());
   const firstChunk = await text.chunks.next().catch((error: unknown) => {
     if (error instanceof FatalFormatProblem) return { done: true as const, value: undefined, fatal: error };
@@ -195,10 +196,11 @@ async function validatePass(deps: Deps, actor: Principal, actingTenantId: string
   } catch (error) {
     if (!(error instanceof FatalFormatProblem)) throw error;
     addProblem(error.line, { field: error.field, reason: error.reason });
+    fatalLine = error.line;
   }
   summary.bomStripped = text.bom();
   await spool.finish();
-  if (problemCount > 0) throw problemsError(problems, problemCount, badLines.size, summary.rows, conflictsOnly);
+  if (problemCount > 0) throw problemsError(problems, problemCount, badLines.size, summary.rows, conflictsOnly, fatalLine);
   return summary;
 }
 
@@ -211,8 +213,11 @@ function countBytes(chunks: AsyncIterable<string>, onChunk: (bytes: number) => v
   })();
 }
 
-function problemsError(problems: ImportProblem[], total: number, badRows: number, rows: number, conflictsOnly: boolean): AppError {
-  const what = `${badRows} of ${rows} record${rows === 1 ? '' : 's'} ${badRows === 1 ? 'has' : 'have'} problems (${total} in all): nothing was imported`;
+function problemsError(problems: ImportProblem[], total: number, badRows: number, rows: number, conflictsOnly: boolean, fatalLine: number | null): AppError {
+  const what =
+    fatalLine !== null
+      ? `the file cannot be read past line ${fatalLine}${total > 1 ? ` (${total - 1} more problems before it)` : ''}: nothing was imported`
+      : `${badRows} of ${rows} record${rows === 1 ? '' : 's'} ${badRows === 1 ? 'has' : 'have'} problems (${total} in all): nothing was imported`;
   return new AppError(conflictsOnly ? 'conflict' : 'validation', what, {
     hint: conflictsOnly ? 'users with these emails exist: --on-conflict skip keeps them, update changes them' : 'fix the lines listed and run again (--dry-run checks a file without writing)',
     data: { problems, total, reported: problems.length },
