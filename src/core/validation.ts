@@ -85,7 +85,9 @@ function truncate(value: string): string {
 // Password hashes brought in from other systems (user import). Only these two schemes are
 // accepted: argon2 in its PHC string form, and bcrypt. The value itself never appears in a
 // message: a "hash" that is not one may well be somebody's password.
-const argon2Phc = /^\$argon2(id|i|d)\$(v=\d+\$)?m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}$/;
+// The parameters m, t and p may come in any order (node-argon2 writes m,p,t; the reference m,t,p).
+const argon2Phc = /^\$argon2(id|i|d)\$(v=\d+\$)?([a-z]+=[^$,]+(,[a-z]+=[^$,]+)*)\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}$/;
+const hasArgon2Params = (params: string) => ['m', 't', 'p'].every((name) => new RegExp(`(^|,)${name}=\\d+(,|$)`).test(params));
 const bcryptHash = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 // Shapes of hashes (or hash-like encodings) of other schemes: crypt(3) `$id$…`, Django
 // `algo$…`, LDAP `{SSHA}…`, and bare hex digests (MD5, SHA-1, SHA-256, SHA-512).
@@ -96,7 +98,8 @@ export type PasswordHashScheme = 'argon2' | 'bcrypt';
 
 /** An imported password hash: argon2 (PHC) or bcrypt; anything else is refused with the reason. */
 export function validatePasswordHash(value: string): { hash: string; scheme: PasswordHashScheme } {
-  if (argon2Phc.test(value)) return { hash: value, scheme: 'argon2' };
+  const argon2 = argon2Phc.exec(value);
+  if (argon2 && hasArgon2Params(argon2[3]!)) return { hash: value, scheme: 'argon2' };
   if (bcryptHash.test(value)) return { hash: value, scheme: 'bcrypt' };
   if (value.startsWith('$argon2') || value.startsWith('$2')) {
     throw validationError('malformed password hash: an argon2 PHC string or bcrypt hash with a part missing or extra');

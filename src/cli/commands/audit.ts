@@ -46,10 +46,16 @@ export async function list(ctx: CommandContext, _args: unknown[], opts: Opts): P
   await ctx.out.list(page.items, auditColumns, page);
 }
 
+/** CSV columns of `audit export`: the event's own values (no display placeholders), with its hash. */
+const exportColumns = (['seq', 'at', 'tenant', 'actor', 'action', 'target', 'result', 'details', 'hash'] as const).map((key) => ({
+  key,
+  get: (e: AuditEvent) => e[key],
+}));
+
 export async function exportEvents(ctx: CommandContext, _args: unknown[], opts: Opts): Promise<void> {
   const { recordIn, ...query } = await auditQuery(ctx, opts);
   const format: StreamFormat = opts.format ?? (ctx.out.format === 'json' ? 'json' : 'ndjson');
-  const writer = new RecordWriter<AuditEvent>(ctx.io.stdout, format, auditColumns.map((c) => ({ key: c.key, get: (e: AuditEvent) => e[c.key as keyof AuditEvent] })));
+  const writer = new RecordWriter<AuditEvent>(ctx.io.stdout, format, exportColumns);
   const count = await exportAuditEvents(await ctx.deps(), await ctx.principal(), recordIn, query, format, (event) => writer.write(event));
   await writer.end();
   ctx.out.success(`exported ${count} audit events`);
