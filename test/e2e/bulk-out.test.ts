@@ -127,7 +127,7 @@ describe('audit list and export', () => {
     const c = await setup();
     const r = await c.run(['audit', 'export', '--all-tenants', '--format', format]);
     expect(r.exitCode).toBe(0);
-    const [{ n }] = await c.sql<{ n: number }>('select cast(count(*) as integer) as n from audit_events');
+    const n = Number((await c.sql<{ n: number }>('select cast(count(*) as integer) as n from audit_events'))[0]!.n);
     let seqs: number[];
     if (format === 'csv') {
       const lines = r.stdout.trim().split('\n');
