@@ -8,8 +8,13 @@ import { nameColumns } from './user-repo.js';
 
 type NewUser = Omit<UserRow, 'rid'>;
 
-/** Rows per multi-row INSERT: 16 columns x 500 = 8,000 parameters (SQLite allows 32,766). */
-export const insertChunk = 500;
+/**
+ * Rows per multi-row INSERT (and per lookup of existing emails). 100 rows already take most
+ * of the per-statement cost away; larger chunks were no faster and kept more objects alive
+ * at a time, which made V8 grow its young generation (peak RSS 218 MB instead of 168 MB for
+ * 200k rows). Well under both dialects' limits on parameters (16 x 100 = 1,600).
+ */
+export const insertChunk = 100;
 
 export interface ExistingUser {
   id: string;

@@ -15,7 +15,7 @@ export class FingerprintSet {
   readonly #seedB = randomInt(2 ** 32 - 1) >>> 0;
 
   constructor(capacity = 1024) {
-    const slots = 2 ** Math.ceil(Math.log2(Math.max(16, capacity * 2)));
+    const slots = 2 ** Math.ceil(Math.log2(Math.max(16, (capacity * 4) / 3)));
     this.#hi = new Uint32Array(slots);
     this.#lo = new Uint32Array(slots);
     this.#values = new Uint32Array(slots);
@@ -33,7 +33,7 @@ export class FingerprintSet {
     this.#hi[found] = hi;
     this.#lo[found] = lo;
     this.#values[found] = value;
-    if (++this.#size * 2 > this.#values.length) this.#grow();
+    if (++this.#size * 4 > this.#values.length * 3) this.#grow();
     return undefined;
   }
 
