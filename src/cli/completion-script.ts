@@ -138,10 +138,11 @@ complete -o filenames -F _iamctl iamctl
 
 function zsh(root: Node): string {
   const { parents, valueOptions, choices } = tables(root);
-  const zq = (s: string) => q(s.replace(/:/g, '\\:'));
+  // _describe entries are name:description; only a colon in the name needs escaping.
+  const entry = (name: string, description: string) => q(`${name.replace(/:/g, '\\:')}:${description}`);
   const cases = completionCases(root, parents, (pattern, node, flags) => {
-    const words = node.children.flatMap((c) => c.names.map((n) => zq(`${n}:${c.description}`)));
-    const described = flags.flatMap((o) => o.names.map((n) => zq(`${n}:${o.description}`)));
+    const words = node.children.flatMap((c) => c.names.map((n) => entry(n, c.description)));
+    const described = flags.flatMap((o) => o.names.map((n) => entry(n, o.description)));
     return `    (${pattern}) cmds=(${words.join(' ')}); flags=(${described.join(' ')}); args=${node.takesArgs ? 1 : 0} ;;`;
   });
   const choiceCases = choices.map((c) => `    (${c.patterns.join('|')}) compadd -- ${c.values.map(q).join(' ')}; return ;;`);

@@ -37,6 +37,14 @@ describe('completion', () => {
     expect(complete('iamctl', '-o', '')).toBe('table json yaml csv');
   });
 
+  it('describes zsh entries as name:description, and fish ones with -d', async () => {
+    const zsh = (await cli().run(['completion', 'zsh'])).stdout;
+    expect(zsh).toContain("'import:Create users from a CSV, JSON or NDJSON file");
+    expect(zsh).toContain("'--on-conflict:a user with the email exists: fail, skip, or update it'");
+    const fish = (await cli().run(['completion', 'fish'])).stdout;
+    expect(fish).toContain("-l on-conflict -x -a 'fail skip update' -d 'a user with the email exists: fail, skip, or update it'");
+  });
+
   it('refuses an unknown shell (2)', async () => {
     expectFailure(await cli().run(['completion', 'powershell']), 2, /unknown shell "powershell"/);
   });
