@@ -1,6 +1,7 @@
 // user import | export
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { AppError, forbidden, isAppError, usageError } from '../../core/errors.js';
 import type { ImportFormat } from '../../core/import-readers.js';
 import { importUsers as runImport, type ImportProblem, type ImportSource, type ImportSummary } from '../../core/user-import.js';
@@ -17,6 +18,7 @@ type Opts = Record<string, any>;
 const printedProblems = 50;
 
 export async function importUsers(ctx: CommandContext, args: (string | undefined)[], opts: Opts): Promise<void> {
+  keepYoungGenerationSmall();
   const acting = await ctx.actingTenant();
   if (opts.onConflict === 'update') await ctx.authorize('users:update', acting.row.id);
   const deps = await ctx.deps();
@@ -56,6 +58,17 @@ export async function importUsers(ctx: CommandContext, args: (string | undefined
   if (!summary.dryRun && summary.invited > 0) {
     ctx.out.say(`${summary.invited} invited users have a pending invitation: \`iamctl invite resend <email>\` sends one`);
   }
+}
+
+/**
+ * V8 grows its young generation each time the objects that survived scavenges add up to its
+ * size, so over a long import it reaches its maximum (64 MB here) although little is alive at
+ * any time, and the peak RSS grows with the row count (162 MB at 100k rows, 244 MB at 1M).
+ * Keeping it at its starting size holds the peak flat for a few percent more CPU (see
+ * test/bench/import.mjs). Only this command's process is affected; it ends with the import.
+ */
+function keepYoungGenerationSmall(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** A file, or stdin (`-`) spooled to an owner-only temporary file, since it is read twice. */
