@@ -178,3 +178,19 @@ describe('audit prune', () => {
     expect(await c.json(['audit', 'prune', '--yes'])).toMatchObject({ events: 2 });
   });
 });
+
+describe('db backup on either dialect', () => {
+  it('copies an SQLite store; on PostgreSQL exits 7 naming pg_dump, writing nothing', async () => {
+    const c = await initializedCli();
+    const target = path.join(c.home, 'copy.db');
+    const r = await c.run(['db', 'backup', target]);
+    if (c.dialect === 'postgres') {
+      expectFailure(r, 7, /this store is PostgreSQL.*\nhint: back it up with pg_dump: pg_dump --format=custom/s);
+      expect(r.stderr).not.toMatch(/:[^@/]*@/); // no password in the URL shown
+      expect(fs.existsSync(target)).toBe(false);
+    } else {
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+    }
+  });
+});

@@ -233,6 +233,7 @@ describe('user import: bad input (exit 3 naming line and field; store unchanged)
     [['user', 'import', '/nonexistent/users.csv'], 2, /no such file/],
     [['user', 'import', 'x.csv', '--on-conflict', 'merge'], 2, /invalid/],
     [['user', 'import', 'x.csv', '--batch', '0'], 2, /positive integer/],
+    [['user', 'import', 'x.csv', '-o', 'csv'], 2, /-o csv is only for lists/],
   ])('refuses bad arguments %j', async (args, code, pattern) => {
     const c = await setup();
     const r = await c.run(args);

@@ -79,6 +79,7 @@ export async function verify(ctx: CommandContext): Promise<void> {
 }
 
 export async function prune(ctx: CommandContext, _args: unknown[], opts: Opts): Promise<void> {
+  if (ctx.out.format === 'csv') throw usageError('-o csv is only for lists', 'use -o json (or table, yaml)');
   const deps = await ctx.deps();
   let days: number | undefined = opts.olderThan;
   if (days === undefined) {

@@ -30,6 +30,7 @@ export async function status(ctx: CommandContext): Promise<void> {
 
 /** A consistent copy of an SQLite store (0600), taken while others write; PostgreSQL: pg_dump (7). */
 export async function backup(ctx: CommandContext, args: (string | undefined)[]): Promise<void> {
+  if (ctx.out.format === 'csv') throw usageError('-o csv is only for lists', 'use -o json (or table, yaml)');
   const store = await ctx.store();
   if (store.dialect === 'postgres') {
     throw conflict(`db backup copies SQLite stores; this store is PostgreSQL (${store.location})`, `back it up with pg_dump: pg_dump --format=custom --file=iamctl.dump '${store.location}'`);

@@ -19,6 +19,7 @@ const printedProblems = 50;
 
 export async function importUsers(ctx: CommandContext, args: (string | undefined)[], opts: Opts): Promise<void> {
   keepYoungGenerationSmall();
+  refuseCsvSummary(ctx);
   const acting = await ctx.actingTenant();
   if (opts.onConflict === 'update') await ctx.authorize('users:update', acting.row.id);
   const deps = await ctx.deps();
@@ -69,6 +70,11 @@ export async function importUsers(ctx: CommandContext, args: (string | undefined
  */
 function keepYoungGenerationSmall(): void {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/** The summary is one object: say so before importing, not after. */
+export function refuseCsvSummary(ctx: CommandContext): void {
+  if (ctx.out.format === 'csv') throw usageError('-o csv is only for lists', 'use -o json (or table, yaml) for the summary');
 }
 
 /** A file, or stdin (`-`) spooled to an owner-only temporary file, since it is read twice. */
