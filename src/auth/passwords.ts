@@ -52,8 +52,9 @@ export interface PasswordCheck {
 }
 
 export async function verifyPassword(storedHash: string | null, password: string): Promise<PasswordCheck> {
-  const argon2 = await import('argon2');
   const normalized = password.normalize('NFKC');
+  if (storedHash && bcryptPrefix.test(storedHash)) return verifyBcrypt(storedHash, password, normalized);
+  const argon2 = await import('argon2');
   if (!storedHash || !storedHash.startsWith('$argon2')) {
     await argon2.verify(dummyHash, normalized);
     return { ok: false, rehash: null };
@@ -66,4 +67,23 @@ export async function verifyPassword(storedHash: string | null, password: string
   }
   const rehash = ok && argon2.needsRehash(storedHash, argon2Params) ? await argon2.hash(normalized, argon2Params) : null;
   return { ok, rehash };
+}
+
+const bcryptPrefix = /^\$2[aby]\$/;
+
+/**
+ * bcrypt hashes come only from `user import` (users moved in from another system). The other
+ * system hashed the password as typed, so that is tried first, then its NFKC form. Once it
+ * verifies, the hash is replaced by argon2id (login stores `rehash`), so a bcrypt hash is
+ * used at most once per user.
+ */
+async function verifyBcrypt(storedHash: string, password: string, normalized: string): Promise<PasswordCheck> {
+  const bcrypt = named(await import('bcryptjs'));
+  let ok = false;
+  try {
+    ok = (await bcrypt.compare(password, storedHash)) || (normalized !== password && (await bcrypt.compare(normalized, storedHash)));
+  } catch {
+    ok = false;
+  }
+  return { ok, rehash: ok ? await hashPassword(normalized) : null };
 }

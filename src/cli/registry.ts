@@ -6,6 +6,7 @@ import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { accessCommands } from './registry/access.js';
 import { auditCommands } from './registry/audit.js';
 import { canICommands } from './registry/can-i.js';
+import { completionCommands } from './registry/completion.js';
 import { dbCommands } from './registry/db.js';
 import { envCommands } from './registry/env.js';
 import { inviteCommands } from './registry/invite.js';
@@ -22,6 +23,7 @@ import { tenantCommands } from './registry/tenant.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
 import { userMfaCommands } from './registry/user-mfa.js';
+import { userBulkCommands } from './registry/user-bulk.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
@@ -57,7 +59,9 @@ export const commands: readonly CommandSpec[] = [
   ...ssoCommands,
   ...keyCommands,
   ...settingsCommands,
+  ...userBulkCommands,
   ...auditCommands,
   ...envCommands,
   ...dbCommands,
+  ...completionCommands,
 ];

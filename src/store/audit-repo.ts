@@ -51,6 +51,24 @@ export async function appendAudit(trx: Kysely<Database>, event: NewAuditEvent): 
   return fields.seq;
 }
 
+/** Takes the chain-head lock now (PostgreSQL; SQLite's IMMEDIATE transaction already holds it). */
+export async function lockAuditHead(trx: Kysely<Database>): Promise<void> {
+  if (isPostgres(trx)) await trx.selectFrom('audit_head').select('seq').where('id', '=', 1).forUpdate().execute();
+}
+
+/**
+ * Deletes the chain's events up to `throughSeq` and anchors verification on the last of them
+ * (its seq and hash), so the chain stays verifiable from the oldest kept event. Call under the
+ * head lock. Returns how many events were deleted.
+ */
+export async function pruneAuditThrough(trx: Kysely<Database>, throughSeq: number): Promise<number> {
+  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).where('seq', '=', throughSeq).executeTakeFirst();
+  if (!last) throw new Error(`audit event ${throughSeq} is missing: run \`iamctl audit verify\``);
+  const result = await trx.deleteFrom('audit_events').where('seq', '<=', throughSeq).executeTakeFirst();
+  await trx.updateTable('audit_head').set({ anchor_seq: throughSeq, anchor_hash: last.hash }).where('id', '=', 1).execute();
+  return Number(result.numDeletedRows);
+}
+
 export function toStoredEvent(row: AuditEventRow): StoredEvent {
   return {
     seq: Number(row.seq),
