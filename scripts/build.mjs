@@ -10,15 +10,19 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-// conf imports ajv eagerly for schema validation, which the context file does not use;
-// the stub keeps ~100 ms of module loading off every signed-in command.
-const stubAjv = {
-  name: 'stub-ajv',
+// conf imports ajv (schema validation) and semver (config migrations) eagerly; the context
+// file uses neither. Stubs keep them out of every signed-in command's start-up, and throw if
+// a future change starts using those conf features.
+const stubConfExtras = {
+  name: 'stub-conf-extras',
   setup(b) {
-    b.onResolve({ filter: /^ajv(-formats)?(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'stub-ajv' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub-ajv' }, () => ({
-      contents: `export class Ajv2020 { constructor() { throw new Error('iamctl: conf schemas are not bundled'); } }
-                 export default function ajvFormats() { throw new Error('iamctl: conf schemas are not bundled'); }`,
+    b.onResolve({ filter: /^(ajv(-formats)?(\/.*)?|semver)$/ }, (args) =>
+      args.importer.includes('node_modules/conf/') ? { path: args.path, namespace: 'stub-conf-extras' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'stub-conf-extras' }, () => ({
+      contents: `const unavailable = () => { throw new Error('iamctl: conf schemas and migrations are not bundled'); };
+                 export class Ajv2020 { constructor() { unavailable(); } }
+                 export default new Proxy(unavailable, { get: () => unavailable });`,
       loader: 'js',
     }));
   },
@@ -55,7 +59,7 @@ await build({
   external: ['better-sqlite3', 'argon2', 'pg', 'pg-native'],
   define: { IAMCTL_VERSION: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __iamctlCreateRequire } from 'node:module'; const require = __iamctlCreateRequire(import.meta.url);" },
-  plugins: [stubAjv, stubCommanderChildProcess],
+  plugins: [stubConfExtras, stubCommanderChildProcess],
   logLevel: 'warning',
 });
 

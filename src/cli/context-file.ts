@@ -1,6 +1,14 @@
 // The context file ($IAMCTL_HOME/context.json, 0600), through conf with dot-notation off:
 // per store (keyed `sqlite:<real path>` or a password-free postgres URL), the session token
 // and the active tenant. Shared by every shell on the machine that uses the same store.
+//
+// conf writes it (atomically, owner-only). Reading, which every signed-in command does, parses
+// the same plain JSON file directly: constructing conf costs several milliseconds of start-up
+// for what is one small JSON read (no schema, no encryption, no migrations are configured).
+// A file that does not parse reads as empty, and conf's clearInvalidConfig replaces it at the
+// next write.
+import fs from 'node:fs';
+import path from 'node:path';
 import type Conf from 'conf';
 
 export interface StoreContext {
@@ -31,9 +39,19 @@ export class ContextFile {
     return this.#conf;
   }
 
+  get file(): string {
+    return path.join(this.home, 'context.json');
+  }
+
   async get(storeKey: string): Promise<StoreContext> {
-    const conf = await this.#open();
-    return { ...(conf.get(storeKey) ?? {}) };
+    let data: unknown;
+    try {
+      data = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+    } catch {
+      return {};
+    }
+    const entry = data && typeof data === 'object' ? (data as ContextData)[storeKey] : undefined;
+    return entry && typeof entry === 'object' ? { ...entry } : {};
   }
 
   async update(storeKey: string, patch: Partial<Record<keyof StoreContext, string | undefined>>): Promise<void> {
