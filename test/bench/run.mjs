@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fmt } from './lib.mjs';
 
 const here = import.meta.dirname;
-const order = ['startup', 'users', 'import', 'keys', 'authz', 'access'];
+const order = ['startup', 'users', 'import', 'keys', 'authz', 'access', 'postgres'];
 const available = fs.readdirSync(here).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'lib.mjs'].includes(f)).map((f) => f.slice(0, -4));
 const wanted = process.argv.slice(2);
 const modules = [...order.filter((m) => available.includes(m)), ...available.filter((m) => !order.includes(m))].filter((m) => wanted.length === 0 || wanted.includes(m));
