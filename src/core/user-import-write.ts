@@ -13,7 +13,7 @@ import type { Deps } from './deps.js';
 import { conflict } from './errors.js';
 import { newId } from './ids.js';
 import type { ImportOptions, ImportSummary } from './user-import.js';
-import { insertInvitation } from './users.js';
+import { insertInvitations } from './users.js';
 
 /** A spooled row, resolved: [line, action, email, emailLower, first, last, tenantId, roles, teamIds, hash, inactive, userId]. */
 export type Planned = [number, 'c' | 'u', string, string, string, string | null, string, string[] | null, string[] | null, string | null, 0 | 1, string | null];
@@ -115,9 +115,10 @@ async function writeChunk(
     if (user.status !== 'invited') continue;
     counts.invited++;
     result.invited++;
-    const invitation = await insertInvitation(trx, user, actor.userId, now);
-    await options.deliverInvitation?.(invitation, user);
   }
+  const invited = users.filter((u) => u.status === 'invited');
+  const invitations = await insertInvitations(trx, invited, actor.userId, now);
+  for (const [i, invitation] of invitations.entries()) await options.deliverInvitation?.(invitation, invited[i]!);
   for (const [, , , , first, last, tenantId, roles, teamIds, hash, , userId] of chunk.filter((p) => p[1] === 'u')) {
     await updateImportedUser(trx, { tenantId, userId: userId!, firstName: first, lastName: last, passwordHash: hash, roles, teamIds }, actor.userId, at);
     count(tenantId).updated++;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.js';
 import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
 import { newToken, sha256Hex } from '../auth/tokens.js';
-import { appendAudit } from '../store/audit-repo.js';
+import { appendAudit, appendAuditEvents } from '../store/audit-repo.js';
 import { isUniqueViolation } from '../store/db.js';
 import { assignRoles, roleExists } from '../store/role-repo.js';
 import type { Database, UserRow } from '../store/schema.js';
@@ -177,23 +177,48 @@ export async function insertInvitation(
   user: Pick<UserRow, 'id' | 'tenant_id'>,
   createdBy: string | null,
   now: Date,
-): Promise<{ id: string; token: string; expiresAt: string }> {
-  const settings = await loadStoredSettings(trx, { tenantId: user.tenant_id });
-  const token = newToken();
-  const id = newId();
+): Promise<IssuedToken> {
+  const [invitation] = await insertInvitations(trx, [user], createdBy, now);
+  return invitation!;
+}
+
+/**
+ * New pending invitations for several invited users, in their order: one settings read per
+ * tenant, multi-row inserts and one batch of `invitation.create` events (bulk import).
+ */
+export async function insertInvitations(
+  trx: Kysely<Database>,
+  users: readonly Pick<UserRow, 'id' | 'tenant_id'>[],
+  createdBy: string | null,
+  now: Date,
+): Promise<IssuedToken[]> {
   const at = now.toISOString();
-  const expiresAt = addHours(now, settingNumber(settings, 'invitations.ttlHours'));
-  await trx
-    .insertInto('invitations')
-    .values({ tenant_id: user.tenant_id, id, user_id: user.id, token_hash: sha256Hex(token), created_by: createdBy, created_at: at, expires_at: expiresAt })
-    .execute();
-  await appendAudit(trx, {
-    at,
-    tenantId: user.tenant_id,
-    actorId: createdBy,
-    action: 'invitation.create',
-    target: `user:${user.id}`,
-    details: { invitation: id, expiresAt },
-  });
-  return { id, token, expiresAt };
+  const ttlHours = new Map<string, number>();
+  for (const tenantId of new Set(users.map((u) => u.tenant_id))) {
+    ttlHours.set(tenantId, settingNumber(await loadStoredSettings(trx, { tenantId }), 'invitations.ttlHours'));
+  }
+  const issued = users.map((user) => ({ user, id: newId(), token: newToken(), expiresAt: addHours(now, ttlHours.get(user.tenant_id)!) }));
+  const rows = issued.map(({ user, id, token, expiresAt }) => ({
+    tenant_id: user.tenant_id,
+    id,
+    user_id: user.id,
+    token_hash: sha256Hex(token),
+    created_by: createdBy,
+    created_at: at,
+    expires_at: expiresAt,
+  }));
+  // 7 columns a row: well under the bound-parameter limits of both dialects.
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('invitations').values(rows.slice(i, i + 500)).execute();
+  await appendAuditEvents(
+    trx,
+    issued.map(({ user, id, expiresAt }) => ({
+      at,
+      tenantId: user.tenant_id,
+      actorId: createdBy,
+      action: 'invitation.create',
+      target: `user:${user.id}`,
+      details: { invitation: id, expiresAt },
+    })),
+  );
+  return issued.map(({ id, token, expiresAt }) => ({ id, token, expiresAt }));
 }

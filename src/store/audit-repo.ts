@@ -16,25 +16,35 @@ export interface NewAuditEvent {
 }
 
 export async function appendAudit(trx: Kysely<Database>, event: NewAuditEvent): Promise<number> {
+  return appendAuditEvents(trx, [event]);
+}
+
+/**
+ * Appends several events in order with one head read, multi-row inserts and one head update
+ * (bulk work: one `invitation.create` per imported user). Returns the last event's seq.
+ */
+export async function appendAuditEvents(trx: Kysely<Database>, events: readonly NewAuditEvent[]): Promise<number> {
   // On PostgreSQL the row lock serializes appends across processes; on SQLite the IMMEDIATE
   // transaction already holds the write lock.
   let query = trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
   if (isPostgres(trx)) query = query.forUpdate();
   const head = await query.executeTakeFirstOrThrow();
-  const fields = {
-    seq: Number(head.seq) + 1,
-    at: event.at,
-    tenantId: event.tenantId,
-    actorId: event.actorId,
-    action: event.action,
-    target: event.target ?? null,
-    result: event.result ?? 'success',
-    details: canonicalJson(event.details ?? {}),
-  };
-  const hash = eventHash(head.hash, fields);
-  await trx
-    .insertInto('audit_events')
-    .values({
+  let seq = Number(head.seq);
+  let prevHash = head.hash;
+  if (events.length === 0) return seq;
+  const rows = events.map((event) => {
+    const fields = {
+      seq: ++seq,
+      at: event.at,
+      tenantId: event.tenantId,
+      actorId: event.actorId,
+      action: event.action,
+      target: event.target ?? null,
+      result: event.result ?? 'success',
+      details: canonicalJson(event.details ?? {}),
+    } as const;
+    const hash = eventHash(prevHash, fields);
+    const row = {
       seq: fields.seq,
       at: fields.at,
       tenant_id: fields.tenantId,
@@ -43,13 +53,21 @@ export async function appendAudit(trx: Kysely<Database>, event: NewAuditEvent): 
       target: fields.target,
       result: fields.result,
       details: fields.details,
-      prev_hash: head.hash,
+      prev_hash: prevHash,
       hash,
-    })
-    .execute();
-  await trx.updateTable('audit_head').set({ seq: fields.seq, hash }).where('id', '=', 1).execute();
-  return fields.seq;
+    };
+    prevHash = hash;
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += auditInsertChunk) {
+    await trx.insertInto('audit_events').values(rows.slice(i, i + auditInsertChunk)).execute();
+  }
+  await trx.updateTable('audit_head').set({ seq, hash: prevHash }).where('id', '=', 1).execute();
+  return seq;
 }
+
+// 10 columns a row: well under SQLite's and PostgreSQL's bound-parameter limits.
+const auditInsertChunk = 200;
 
 /** Takes the chain-head lock now (PostgreSQL; SQLite's IMMEDIATE transaction already holds it). */
 export async function lockAuditHead(trx: Kysely<Database>): Promise<void> {

@@ -77,6 +77,14 @@ describe('user import: happy paths', () => {
     expect(JSON.stringify(acme.items[0].details)).not.toContain('@');
     const globex = await c.json(['audit', 'list', '--tenant', 'globex', '--action', 'user.import']);
     expect(globex.items[0].details).toMatchObject({ created: 2, invited: 2 });
+    // One pending invitation and one invitation.create event per invited user, in the chain.
+    const invitations = await c.sql<any>('select u.email, i.revoked_at, i.accepted_at from invitations i join users u on u.id = i.user_id order by u.email');
+    expect(invitations).toEqual([
+      { email: 'cy@globex.example', revoked_at: null, accepted_at: null },
+      { email: 'dee@globex.example', revoked_at: null, accepted_at: null },
+    ]);
+    const created = await c.json(['audit', 'list', '--tenant', 'globex', '--action', 'invitation.create']);
+    expect(created.items.map((e: any) => e.target).sort()).toEqual(['user:cy@globex.example', 'user:dee@globex.example']);
     expect(await c.json(['audit', 'verify'])).toMatchObject({ ok: true });
 
     // bcrypt verifies once, then the stored hash is argon2id.
