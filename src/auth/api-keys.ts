@@ -9,8 +9,10 @@ import type { Store } from '../store/db.js';
 import { lookupKey, touchKeyQuery } from '../store/key-repo.js';
 import { findUserById } from '../store/user-repo.js';
 import { parseKey } from './api-key-format.js';
+import type { Pool as PgPool } from 'pg';
 import {
   keyFailure,
+  pgKeyLookupSql,
   lastUsedDue,
   sqliteKeyStatements,
   touchKeyParams,
@@ -55,7 +57,7 @@ export async function verifyApiKey(target: StoreOrDeps, key: string): Promise<Ke
   const now = deps.now();
   const at = now.toISOString();
   const fast = fastPath(deps.store);
-  const row = fast ? fast.lookup.get(parsed.id) : await lookupKey(deps.store.db, parsed.id);
+  const row = fast ? fast.lookup.get(parsed.id) : deps.store.pgPool ? await pgLookup(deps.store.pgPool, parsed.id) : await lookupKey(deps.store.db, parsed.id);
   const secretHash = sha256Hex(parsed.secret);
   if (!row) {
     // The same hashing and comparing as for a known id with a wrong secret.
@@ -75,6 +77,12 @@ export async function verifyApiKey(target: StoreOrDeps, key: string): Promise<Ke
     if (touched > 0) lastUsedAt = at;
   }
   return validKey(row, lastUsedAt);
+}
+
+/** The same lookup as a named statement: each pooled connection parses and plans it once. */
+async function pgLookup(pool: PgPool, keyId: string): Promise<KeyLookupRow | undefined> {
+  const result = await pool.query<KeyLookupRow>({ name: 'iamctl_key_lookup', text: pgKeyLookupSql, values: [keyId] });
+  return result.rows[0];
 }
 
 async function auditFailedUse(deps: Deps, row: KeyLookupRow, reason: KeyFailure, at: string): Promise<void> {

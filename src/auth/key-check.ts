@@ -119,6 +119,9 @@ export const keyLookupSql =
   `exists (select "r"."role_id" from "role_assignments" as "r" where "r"."tenant_id" = "k"."tenant_id" and "r"."user_id" = "k"."user_id" and "r"."role_id" = 'api-user') as "api_user" ` +
   'from "api_keys" as "k" where "k"."id" = ?';
 
+/** The lookup with PostgreSQL's placeholder (the statement has exactly one). */
+export const pgKeyLookupSql = keyLookupSql.replace('= ?', '= $1');
+
 const { enabled, apiUserOnly } = apiKeyPolicyKeys;
 
 /** `last used` is written at most once a minute per key; the condition also holds across processes. */

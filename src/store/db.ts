@@ -10,6 +10,7 @@ import { isPostgresUrl, openSqliteFile } from './sqlite-open.js';
 
 export { isPostgresUrl };
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Pool as PgPool } from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Trx = Transaction<Database>;
@@ -24,6 +25,8 @@ export interface Store {
   readonly location: string;
   /** The raw SQLite handle, for hot paths and backups; undefined on PostgreSQL. */
   readonly sqlite: BetterSqlite3.Database | undefined;
+  /** The PostgreSQL pool, for hot paths that use named (prepared) statements; undefined on SQLite. */
+  readonly pgPool: PgPool | undefined;
   /** One write transaction (IMMEDIATE on SQLite). */
   write<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** One consistent read (a snapshot across several queries). */
@@ -85,6 +88,7 @@ async function openSqlite(file: string, options: OpenOptions): Promise<Store> {
     key: `sqlite:${real}`,
     location: real,
     sqlite: raw,
+    pgPool: undefined,
     write: (fn) => db.transaction().execute(fn),
     read: (fn) => db.transaction().setAccessMode('read only').execute(fn),
     close: () => db.destroy(),
@@ -119,6 +123,7 @@ async function openPostgres(url: string): Promise<Store> {
     key: redacted,
     location: redacted,
     sqlite: undefined,
+    pgPool: pool,
     write: (fn) => db.transaction().execute(fn),
     read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
     close: () => db.destroy(),

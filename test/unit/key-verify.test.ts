@@ -1,7 +1,7 @@
-import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, DummyDriver } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, DummyDriver } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authenticateApiKey, verifyApiKey } from '../../src/auth/api-keys.js';
-import { directRolesSql, keyLookupSql, touchKeyParams, touchKeySql } from '../../src/auth/key-check.js';
+import { directRolesSql, keyLookupSql, pgKeyLookupSql, touchKeyParams, touchKeySql } from '../../src/auth/key-check.js';
 import { createKey } from '../../src/core/keys.js';
 import type { Store } from '../../src/store/db.js';
 import { directRolesQuery, keyLookupQuery, touchKeyQuery } from '../../src/store/key-repo.js';
@@ -25,6 +25,20 @@ describe('the hot path SQL is what the query builder compiles to', () => {
   it('key lookup', () => {
     const compiled = keyLookupQuery(db, 'abcdefghijkl').compile();
     expect(compiled.sql).toBe(keyLookupSql);
+    expect(compiled.parameters).toEqual(['abcdefghijkl']);
+  });
+
+  it('key lookup on PostgreSQL (the named statement)', () => {
+    const pg = new Kysely<Database>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (d) => new PostgresIntrospector(d),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+    });
+    const compiled = keyLookupQuery(pg, 'abcdefghijkl').compile();
+    expect(compiled.sql).toBe(pgKeyLookupSql);
     expect(compiled.parameters).toEqual(['abcdefghijkl']);
   });
 
