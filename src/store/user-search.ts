@@ -1,0 +1,182 @@
+// `user list` queries: search, filters, sort and keyset pages, built so every shape is answered
+// from an index (migrations/0001_initial.ts):
+// - search terms with a word of 3+ characters go through the trigram index: FTS5 `trigram`
+//   on SQLite (the words as quoted phrases, so input is never query syntax), pg_trgm GIN on
+//   PostgreSQL (`(email_lower || ' ' || name_lower) LIKE '%term%'`, the indexed expression);
+//   an exact substring check on email or full name then drops near misses (a term spanning
+//   the first and last name, or the email and the name);
+// - shorter terms are prefixes of the email, the full name or the last name: index ranges on
+//   (tenant_id, email_lower | name_lower | last_name_lower), OR-ed;
+// - without a search, the page walks the sort's index (tenant_id, key, id) from the cursor.
+// Sort keys compare as bytes on both dialects (collation "C" on PostgreSQL, as indexed), and
+// `last_login_at` is paged as two segments (never signed in, then by time), so NULLs need no
+// dialect-specific ordering.
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { isPostgres } from './dialect.js';
+import type { Database, UserRow } from './schema.js';
+
+export type UserSort = 'name' | 'email' | 'created' | 'last-login';
+export const userSorts: readonly UserSort[] = ['name', 'email', 'created', 'last-login'];
+
+export interface UserQuery {
+  /** undefined: every tenant. */
+  tenantId?: string | undefined;
+  /** Lower-cased, trimmed, non-empty. */
+  search?: string | undefined;
+  /** One status; undefined: every status but deleted unless includeDeleted. */
+  status?: UserRow['status'] | undefined;
+  includeDeleted?: boolean | undefined;
+  /** A role held directly. */
+  role?: string | undefined;
+  sort: UserSort;
+  desc: boolean;
+}
+
+/** Where the previous page ended: the sort key's value (null: never signed in) and the id. */
+export interface UserPosition {
+  value: string | null;
+  id: string;
+}
+
+/** Beyond every character: the upper bound of a prefix range (bytewise, UTF-8). */
+const AFTER_ALL = '\u{10FFFF}';
+
+const codePoints = (s: string) => [...s].length;
+
+/** The words of a term that the trigram index can look up (3+ characters). */
+export function trigramWords(term: string): string[] {
+  return term.split(/\s+/).filter((w) => codePoints(w) >= 3);
+}
+
+/** An FTS5 query matching each word as a phrase (quotes doubled): input is never syntax. */
+export function ftsQuery(words: readonly string[]): string {
+  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+/** A LIKE pattern matching `term` anywhere, wildcards escaped (PostgreSQL's default escape `\`). */
+export function containsPattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function col(db: Kysely<Database>, name: 'email_lower' | 'name_lower' | 'last_name_lower' | 'created_at' | 'last_login_at'): RawBuilder<string> {
+  // The text indexes are collate "C" on PostgreSQL: compare and order the same way to use them.
+  const text = name === 'email_lower' || name === 'name_lower' || name === 'last_name_lower';
+  return text && isPostgres(db) ? sql<string>`${sql.ref(name)} collate "C"` : sql<string>`${sql.ref(name)}`;
+}
+
+export function searchCondition(db: Kysely<Database>, term: string, tenantId: string | undefined): RawBuilder<SqlBool> {
+  const pg = isPostgres(db);
+  const words = trigramWords(term);
+  if (words.length > 0) {
+    const exact = pg
+      ? sql<SqlBool>`(strpos(email_lower, ${term}) > 0 or strpos(name_lower, ${term}) > 0)`
+      : sql<SqlBool>`(instr(email_lower, ${term}) > 0 or instr(name_lower, ${term}) > 0)`;
+    const indexed = pg
+      ? sql<SqlBool>`(email_lower || ' ' || name_lower) like ${containsPattern(term)}`
+      : sql<SqlBool>`rid in (select rowid from users_fts where users_fts match ${ftsQuery(words)})`;
+    return sql<SqlBool>`(${indexed} and ${exact})`;
+  }
+  const ranges = (['email_lower', 'name_lower', 'last_name_lower'] as const).map((name) => {
+    const range = sql<SqlBool>`${col(db, name)} >= ${term} and ${col(db, name)} < ${term + AFTER_ALL}`;
+    // The tenant inside each branch, so each is a range of one (tenant_id, column) index.
+    return tenantId === undefined ? sql<SqlBool>`(${range})` : sql<SqlBool>`(tenant_id = ${tenantId} and ${range})`;
+  });
+  return sql<SqlBool>`(${sql.join(ranges, sql` or `)})`;
+}
+
+/** The sort's columns: the key (absent for email, which is unique) and the id. */
+function sortColumns(db: Kysely<Database>, sort: UserSort): { key: RawBuilder<string>; unique: boolean } {
+  switch (sort) {
+    case 'name':
+      return { key: col(db, 'name_lower'), unique: false };
+    case 'email':
+      return { key: col(db, 'email_lower'), unique: true };
+    case 'created':
+      return { key: col(db, 'created_at'), unique: false };
+    case 'last-login':
+      return { key: col(db, 'last_login_at'), unique: false };
+  }
+}
+
+/** The stored value a position records for a row. */
+export function sortValue(row: UserRow, sort: UserSort): string | null {
+  switch (sort) {
+    case 'name':
+      return row.name_lower;
+    case 'email':
+      return row.email_lower;
+    case 'created':
+      return row.created_at;
+    case 'last-login':
+      return row.last_login_at;
+  }
+}
+
+function filtered(db: Kysely<Database>, q: UserQuery) {
+  let query = db.selectFrom('users').selectAll();
+  if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
+  if (q.status !== undefined) query = query.where('status', '=', q.status);
+  else if (!q.includeDeleted) query = query.where('status', '!=', 'deleted');
+  if (q.role !== undefined) {
+    const role = q.role;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('role_assignments as ra')
+          .select(sql`1`.as('one'))
+          .whereRef('ra.tenant_id', '=', 'users.tenant_id')
+          .whereRef('ra.user_id', '=', 'users.id')
+          .where('ra.role_id', '=', role),
+      ),
+    );
+  }
+  if (q.search !== undefined) query = query.where(searchCondition(db, q.search, q.tenantId));
+  return query;
+}
+
+/**
+ * One segment of a page: rows whose sort key is non-null (or, `nulls`, null: last-login only),
+ * after `after` in the order, at most `limit`.
+ */
+function segment(db: Kysely<Database>, q: UserQuery, limit: number, nulls: boolean, after: UserPosition | undefined) {
+  const { key, unique } = sortColumns(db, q.sort);
+  const dir = q.desc ? sql.raw('desc') : sql.raw('asc');
+  const beyond = q.desc ? sql.raw('<') : sql.raw('>');
+  let query = filtered(db, q);
+  if (q.sort === 'last-login') query = query.where('last_login_at', nulls ? 'is' : 'is not', null);
+  if (nulls) {
+    if (after) query = query.where(sql<SqlBool>`id ${beyond} ${after.id}`);
+    return query.orderBy(sql`id ${dir}`).limit(limit);
+  }
+  if (after) {
+    query = unique
+      ? query.where(sql<SqlBool>`${key} ${beyond} ${after.value}`)
+      : query.where(sql<SqlBool>`(${key}, id) ${beyond} (${after.value}, ${after.id})`);
+  }
+  query = query.orderBy(sql`${key} ${dir}`);
+  if (!unique) query = query.orderBy(sql`id ${dir}`);
+  return query.limit(limit);
+}
+
+/**
+ * Up to `limit` rows after `after`, in the query's order. For last-login, users who never
+ * signed in sort lowest (first ascending, last descending), as NULLs do on SQLite.
+ */
+export async function userPageRows(db: Kysely<Database>, q: UserQuery, limit: number, after: UserPosition | undefined): Promise<UserRow[]> {
+  if (q.sort !== 'last-login') return segment(db, q, limit, false, after).execute();
+  // Segment order: ascending = nulls then times; descending = times then nulls.
+  const order: boolean[] = q.desc ? [false, true] : [true, false];
+  const inNulls = after !== undefined && after.value === null;
+  const start = after === undefined ? 0 : order.indexOf(inNulls);
+  const rows: UserRow[] = [];
+  for (let i = start; i < order.length && rows.length < limit; i++) {
+    const nulls = order[i]!;
+    rows.push(...(await segment(db, q, limit - rows.length, nulls, i === start ? after : undefined).execute()));
+  }
+  return rows;
+}
+
+/** The statement of a page (its first segment), for EXPLAIN in tests. */
+export function userPageSql(db: Kysely<Database>, q: UserQuery, limit: number, after: UserPosition | undefined) {
+  const nulls = q.sort === 'last-login' && (after ? after.value === null : !q.desc);
+  return segment(db, q, limit, nulls, after).compile();
+}
