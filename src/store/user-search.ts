@@ -64,24 +64,62 @@ function col(db: Kysely<Database>, name: 'email_lower' | 'name_lower' | 'last_na
   return text && isPostgres(db) ? sql<string>`${sql.ref(name)} collate "C"` : sql<string>`${sql.ref(name)}`;
 }
 
+/**
+ * How SQLite answers a search: `driven` reads the candidates from their index first (the
+ * FTS5 matches, or the prefix ranges), then each user by rid, then sorts them; `walk` walks
+ * the sort index and tests each row, for a term so common that the first page is found long
+ * before the candidates could all be read. SQLite has no statistics to choose, so the
+ * candidates are counted first, up to a cap. PostgreSQL's planner chooses between the same
+ * two plans itself, from its statistics.
+ */
+export type SearchPlan = 'driven' | 'walk';
+
+/** Candidates counted before a search walks the sort index instead. */
+export const DRIVE_LIMIT = 5000;
+let driveLimit = DRIVE_LIMIT;
+
+/** Tests: exercise the `walk` plan on a small store. */
+export function setDriveLimitForTests(limit: number = DRIVE_LIMIT): void {
+  driveLimit = limit;
+}
+
 export function searchCondition(db: Kysely<Database>, term: string, tenantId: string | undefined): RawBuilder<SqlBool> {
   const pg = isPostgres(db);
-  const words = trigramWords(term);
-  if (words.length > 0) {
-    const exact = pg
-      ? sql<SqlBool>`(strpos(email_lower, ${term}) > 0 or strpos(name_lower, ${term}) > 0)`
-      : sql<SqlBool>`(instr(email_lower, ${term}) > 0 or instr(name_lower, ${term}) > 0)`;
-    const indexed = pg
-      ? sql<SqlBool>`(email_lower || ' ' || name_lower) like ${containsPattern(term)}`
-      : sql<SqlBool>`rid in (select rowid from users_fts where users_fts match ${ftsQuery(words)})`;
-    return sql<SqlBool>`(${indexed} and ${exact})`;
+  if (trigramWords(term).length > 0) {
+    // The exact test: a substring of the email or the full name (first and last, one space).
+    if (!pg) return sql<SqlBool>`(instr(email_lower, ${term}) > 0 or instr(name_lower, ${term}) > 0)`;
+    const exact = sql<SqlBool>`(strpos(email_lower, ${term}) > 0 or strpos(name_lower, ${term}) > 0)`;
+    return sql<SqlBool>`((email_lower || ' ' || name_lower) like ${containsPattern(term)} and ${exact})`;
   }
-  const ranges = (['email_lower', 'name_lower', 'last_name_lower'] as const).map((name) => {
+  const ranges = prefixColumns.map((name) => {
     const range = sql<SqlBool>`${col(db, name)} >= ${term} and ${col(db, name)} < ${term + AFTER_ALL}`;
     // The tenant inside each branch, so each is a range of one (tenant_id, column) index.
     return tenantId === undefined ? sql<SqlBool>`(${range})` : sql<SqlBool>`(tenant_id = ${tenantId} and ${range})`;
   });
   return sql<SqlBool>`(${sql.join(ranges, sql` or `)})`;
+}
+
+const prefixColumns = ['email_lower', 'name_lower', 'last_name_lower'] as const;
+
+/** SQLite: the rids that may match, read from an index (undefined: no index can say). */
+function candidateRids(db: Kysely<Database>, q: UserQuery): RawBuilder<{ rid: number }> | undefined {
+  if (q.search === undefined || isPostgres(db)) return undefined;
+  const words = trigramWords(q.search);
+  if (words.length > 0) return sql`select rowid as rid from users_fts where users_fts match ${ftsQuery(words)}`;
+  if (q.tenantId === undefined) return undefined;
+  const term = q.search;
+  const ranges = prefixColumns.map(
+    (name) => sql`select rid from users where tenant_id = ${q.tenantId} and ${sql.ref(name)} >= ${term} and ${sql.ref(name)} < ${term + AFTER_ALL}`,
+  );
+  return sql`${sql.join(ranges, sql` union `)}`;
+}
+
+/** The plan of a query's search on SQLite (undefined: no search to drive, or PostgreSQL). */
+export async function searchPlan(db: Kysely<Database>, q: UserQuery): Promise<SearchPlan | undefined> {
+  const candidates = candidateRids(db, q);
+  if (!candidates) return undefined;
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (${candidates} limit ${driveLimit + 1})`.execute(db);
+  return Number(rows[0]?.n ?? 0) > driveLimit ? 'walk' : 'driven';
 }
 
 /** The sort's columns: the key (absent for email, which is unique) and the id. */
@@ -112,8 +150,17 @@ export function sortValue(row: UserRow, sort: UserSort): string | null {
   }
 }
 
-function filtered(db: Kysely<Database>, q: UserQuery) {
+function filtered(db: Kysely<Database>, q: UserQuery, plan: SearchPlan | undefined) {
   let query = db.selectFrom('users').selectAll();
+  if (plan === 'driven') {
+    // CROSS JOIN makes SQLite read the candidates first, then each user by rid; left to itself
+    // it walks the sort index and tests every row of the tenant.
+    query = db
+      .selectFrom(sql<{ rid: number }>`(${candidateRids(db, q)!})`.as('m'))
+      .crossJoin('users')
+      .selectAll('users')
+      .whereRef('users.rid', '=', sql.ref('m.rid')) as unknown as typeof query;
+  }
   if (q.tenantId !== undefined) query = query.where('tenant_id', '=', q.tenantId);
   if (q.status !== undefined) query = query.where('status', '=', q.status);
   else if (!q.includeDeleted) query = query.where('status', '!=', 'deleted');
@@ -137,11 +184,11 @@ function filtered(db: Kysely<Database>, q: UserQuery) {
  * One segment of a page: rows whose sort key is non-null (or, `nulls`, null: last-login only),
  * after `after` in the order, at most `limit`.
  */
-function segment(db: Kysely<Database>, q: UserQuery, limit: number, nulls: boolean, after: UserPosition | undefined) {
+function segment(db: Kysely<Database>, q: UserQuery, plan: SearchPlan | undefined, limit: number, nulls: boolean, after: UserPosition | undefined) {
   const { key, unique } = sortColumns(db, q.sort);
   const dir = q.desc ? sql.raw('desc') : sql.raw('asc');
   const beyond = q.desc ? sql.raw('<') : sql.raw('>');
-  let query = filtered(db, q);
+  let query = filtered(db, q, plan);
   if (q.sort === 'last-login') query = query.where('last_login_at', nulls ? 'is' : 'is not', null);
   if (nulls) {
     if (after) query = query.where(sql<SqlBool>`id ${beyond} ${after.id}`);
@@ -162,7 +209,8 @@ function segment(db: Kysely<Database>, q: UserQuery, limit: number, nulls: boole
  * signed in sort lowest (first ascending, last descending), as NULLs do on SQLite.
  */
 export async function userPageRows(db: Kysely<Database>, q: UserQuery, limit: number, after: UserPosition | undefined): Promise<UserRow[]> {
-  if (q.sort !== 'last-login') return segment(db, q, limit, false, after).execute();
+  const plan = await searchPlan(db, q);
+  if (q.sort !== 'last-login') return segment(db, q, plan, limit, false, after).execute();
   // Segment order: ascending = nulls then times; descending = times then nulls.
   const order: boolean[] = q.desc ? [false, true] : [true, false];
   const inNulls = after !== undefined && after.value === null;
@@ -170,13 +218,13 @@ export async function userPageRows(db: Kysely<Database>, q: UserQuery, limit: nu
   const rows: UserRow[] = [];
   for (let i = start; i < order.length && rows.length < limit; i++) {
     const nulls = order[i]!;
-    rows.push(...(await segment(db, q, limit - rows.length, nulls, i === start ? after : undefined).execute()));
+    rows.push(...(await segment(db, q, plan, limit - rows.length, nulls, i === start ? after : undefined).execute()));
   }
   return rows;
 }
 
 /** The statement of a page (its first segment), for EXPLAIN in tests. */
-export function userPageSql(db: Kysely<Database>, q: UserQuery, limit: number, after: UserPosition | undefined) {
+export async function userPageSql(db: Kysely<Database>, q: UserQuery, limit: number, after: UserPosition | undefined) {
   const nulls = q.sort === 'last-login' && (after ? after.value === null : !q.desc);
-  return segment(db, q, limit, nulls, after).compile();
+  return segment(db, q, await searchPlan(db, q), limit, nulls, after).compile();
 }
