@@ -69,13 +69,13 @@ function col(db: Kysely<Database>, name: 'email_lower' | 'name_lower' | 'last_na
  * FTS5 matches, or the prefix ranges), then each user by rid, then sorts them; `walk` walks
  * the sort index and tests each row, for a term so common that the first page is found long
  * before the candidates could all be read. SQLite has no statistics to choose, so the
- * candidates are counted first, up to a cap. PostgreSQL's planner chooses between the same
- * two plans itself, from its statistics.
+ * candidates are read first, up to a cap, and those rids drive the page. PostgreSQL's planner
+ * chooses between the same two plans itself, from its statistics.
  */
-export type SearchPlan = 'driven' | 'walk';
+export type SearchPlan = { kind: 'driven'; rids: number[] } | { kind: 'walk' };
 
-/** Candidates counted before a search walks the sort index instead. */
-export const DRIVE_LIMIT = 5000;
+/** Candidates read before a search walks the sort index instead. */
+export const DRIVE_LIMIT = 1000;
 let driveLimit = DRIVE_LIMIT;
 
 /** Tests: exercise the `walk` plan on a small store. */
@@ -108,18 +108,26 @@ function candidateRids(db: Kysely<Database>, q: UserQuery): RawBuilder<{ rid: nu
   if (words.length > 0) return sql`select rowid as rid from users_fts where users_fts match ${ftsQuery(words)}`;
   if (q.tenantId === undefined) return undefined;
   const term = q.search;
+  // UNION ALL streams each range (a rid in two ranges is counted twice: harmless for a cap).
   const ranges = prefixColumns.map(
     (name) => sql`select rid from users where tenant_id = ${q.tenantId} and ${sql.ref(name)} >= ${term} and ${sql.ref(name)} < ${term + AFTER_ALL}`,
   );
-  return sql`${sql.join(ranges, sql` union `)}`;
+  return sql`${sql.join(ranges, sql` union all `)}`;
+}
+
+/** SQLite: the statement that reads a search's candidates, for EXPLAIN in tests. */
+export function candidateSql(db: Kysely<Database>, q: UserQuery) {
+  const candidates = candidateRids(db, q);
+  return candidates && sql`select rid from (${candidates}) limit ${driveLimit + 1}`.compile(db);
 }
 
 /** The plan of a query's search on SQLite (undefined: no search to drive, or PostgreSQL). */
 export async function searchPlan(db: Kysely<Database>, q: UserQuery): Promise<SearchPlan | undefined> {
   const candidates = candidateRids(db, q);
   if (!candidates) return undefined;
-  const { rows } = await sql<{ n: number }>`select count(*) as n from (${candidates} limit ${driveLimit + 1})`.execute(db);
-  return Number(rows[0]?.n ?? 0) > driveLimit ? 'walk' : 'driven';
+  const { rows } = await sql<{ rid: number }>`select rid from (${candidates}) limit ${driveLimit + 1}`.execute(db);
+  if (rows.length > driveLimit) return { kind: 'walk' };
+  return { kind: 'driven', rids: [...new Set(rows.map((r) => Number(r.rid)))] };
 }
 
 /** The sort's columns: the key (absent for email, which is unique) and the id. */
@@ -152,11 +160,11 @@ export function sortValue(row: UserRow, sort: UserSort): string | null {
 
 function filtered(db: Kysely<Database>, q: UserQuery, plan: SearchPlan | undefined) {
   let query = db.selectFrom('users').selectAll();
-  if (plan === 'driven') {
+  if (plan?.kind === 'driven') {
     // CROSS JOIN makes SQLite read the candidates first, then each user by rid; left to itself
     // it walks the sort index and tests every row of the tenant.
     query = db
-      .selectFrom(sql<{ rid: number }>`(${candidateRids(db, q)!})`.as('m'))
+      .selectFrom(sql<{ rid: number }>`(select value as rid from json_each(${JSON.stringify(plan.rids)}))`.as('m'))
       .crossJoin('users')
       .selectAll('users')
       .whereRef('users.rid', '=', sql.ref('m.rid')) as unknown as typeof query;

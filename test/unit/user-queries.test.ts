@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listUsers, userQuery, type ListUsersOptions } from '../../src/core/user-queries.js';
 import { insertUser, newUserRow } from '../../src/core/users.js';
 import type { User } from '../../src/core/model.js';
-import { setDriveLimitForTests, userPageSql } from '../../src/store/user-search.js';
+import { candidateSql, setDriveLimitForTests, userPageSql } from '../../src/store/user-search.js';
 import { fixture, type Fixture } from '../helpers/fixture.js';
 import { dialects } from '../helpers/store.js';
 
@@ -129,8 +129,9 @@ describe.each(dialects)('user list queries on %s', (dialect) => {
 
   it('answers searches and pages from indexes (query plans)', async () => {
     const db = f.store.db;
-    const plan = async (options: Omit<ListUsersOptions, 'tenantId'> & { tenantId?: string | undefined }, after?: { value: string | null; id: string }) => {
-      const compiled = await userPageSql(db, userQuery({ tenantId: f.acme, ...options }), 51, after);
+    const plan = async (options: Omit<ListUsersOptions, 'tenantId'> & { tenantId?: string | undefined }, after?: { value: string | null; id: string }, candidates = false) => {
+      const q = userQuery({ tenantId: f.acme, ...options });
+      const compiled = candidates ? candidateSql(db, q)! : await userPageSql(db, q, 51, after);
       return f.store.read(async (trx) => {
         if (dialect === 'postgres') {
           await sql`analyze users`.execute(trx);
@@ -149,6 +150,8 @@ describe.each(dialects)('user list queries on %s', (dialect) => {
     const search = await plan({ search: 'lovelace' });
     // Every tenant: no tenant index to narrow by, so only the trigram index can answer.
     const everywhere = await plan({ search: 'lovelace', tenantId: undefined });
+    const searchCandidates = dialect === 'sqlite' ? await plan({ search: 'lovelace' }, undefined, true) : '';
+    const shortCandidates = dialect === 'sqlite' ? await plan({ search: 'al' }, undefined, true) : '';
     const short = await plan({ search: 'al' });
     const byName = await plan({}, { value: 'm', id: 'x' });
     const byLogin = await plan({ sort: 'last-login', desc: true }, { value: '2026-01-02T00:00:00.000Z', id: 'x' });
@@ -163,16 +166,17 @@ describe.each(dialects)('user list queries on %s', (dialect) => {
       expect(byLogin).not.toMatch(/Sort/);
       expect(byEmail).toMatch(/Index Scan using users_tenant_email/);
     } else {
-      expect(search).toMatch(/VIRTUAL TABLE INDEX/);
-      expect(search).toMatch(/SEARCH users USING INTEGER PRIMARY KEY/);
-      expect(search).not.toMatch(/SCAN users(?!_fts)/);
-      expect(everywhere).toMatch(/VIRTUAL TABLE INDEX[^]*SEARCH users USING INTEGER PRIMARY KEY/);
+      // The candidates come from the FTS5 index; the page reads them by rid and sorts them.
+      expect(searchCandidates).toMatch(/SCAN users_fts VIRTUAL TABLE INDEX/);
+      expect(search).toMatch(/SCAN json_each[^]*SEARCH users USING INTEGER PRIMARY KEY/);
+      expect(search).not.toMatch(/SCAN users/);
+      expect(everywhere).toMatch(/SCAN json_each[^]*SEARCH users USING INTEGER PRIMARY KEY/);
       setDriveLimitForTests(0);
       expect(await plan({ search: 'lovelace' })).toMatch(/SEARCH users USING INDEX users_tenant_name \(tenant_id=\?\)/);
       setDriveLimitForTests();
-      expect(short).toMatch(/users_tenant_email/);
-      expect(short).toMatch(/users_tenant_name/);
-      expect(short).toMatch(/users_tenant_last_name/);
+      expect(shortCandidates).toMatch(/SEARCH users USING COVERING INDEX users_tenant_email \(tenant_id=\? AND email_lower>\? AND email_lower<\?\)/);
+      expect(shortCandidates).toMatch(/SEARCH users USING COVERING INDEX users_tenant_name \(tenant_id=\? AND name_lower>\? AND name_lower<\?\)/);
+      expect(shortCandidates).toMatch(/SEARCH users USING COVERING INDEX users_tenant_last_name/);
       expect(short).toMatch(/SEARCH users USING INTEGER PRIMARY KEY/);
       expect(byName).toMatch(/SEARCH users USING INDEX users_tenant_name \(tenant_id=\? AND \(name_lower,id\)>\(\?,\?\)\)/);
       expect(byName).not.toMatch(/TEMP B-TREE/);
