@@ -1,13 +1,16 @@
 // `user list` queries: search, filters, sort and keyset pages, built so every shape is answered
 // from an index (migrations/0001_initial.ts):
-// - search terms with a word of 3+ characters go through the trigram index: FTS5 `trigram`
-//   on SQLite (the words as quoted phrases, so input is never query syntax), pg_trgm GIN on
-//   PostgreSQL (`(email_lower || ' ' || name_lower) LIKE '%term%'`, the indexed expression);
-//   an exact substring check on email or full name then drops near misses (a term spanning
-//   the first and last name, or the email and the name);
-// - shorter terms are prefixes of the email, the full name or the last name: index ranges on
-//   (tenant_id, email_lower | name_lower | last_name_lower), OR-ed;
-// - without a search, the page walks the sort's index (tenant_id, key, id) from the cursor.
+// - without a search, a page walks the sort's index (tenant_id, key, id) from the cursor;
+// - a term with a word of 3+ characters finds its candidates in the trigram index: FTS5
+//   `trigram` on SQLite (the words as quoted phrases, so input is never query syntax), pg_trgm
+//   GIN on PostgreSQL (`(email_lower || ' ' || name_lower) LIKE '%term%'`, the indexed
+//   expression); an exact substring test on the email or the full name then drops near misses
+//   (a term spanning the email and the name, words found apart);
+// - a shorter term is a prefix of the email, the full name or the last name: ranges of the
+//   (tenant_id, email_lower | name_lower | last_name_lower) indexes;
+// - SQLite cannot weigh those plans (no statistics), so `searchPlan` reads up to DRIVE_LIMIT
+//   candidates: all of them drive the page (users by rid, then sorted), more mean a common
+//   term, answered by walking the sort index and testing rows. PostgreSQL's planner decides.
 // Sort keys compare as bytes on both dialects (collation "C" on PostgreSQL, as indexed), and
 // `last_login_at` is paged as two segments (never signed in, then by time), so NULLs need no
 // dialect-specific ordering.
