@@ -24,6 +24,7 @@ import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
 import { userMfaCommands } from './registry/user-mfa.js';
 import { userBulkCommands } from './registry/user-bulk.js';
+import { userQueryCommands } from './registry/user-query.js';
 
 export const groups: readonly GroupSpec[] = [
   { name: 'tenant', aliases: ['tenants'], summary: 'Manage tenants and the tenant you act in' },
@@ -46,6 +47,7 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...userQueryCommands,
   ...userCredentialCommands,
   ...userMfaCommands,
   ...inviteCommands,
