@@ -13,6 +13,7 @@ import { inviteCommands } from './registry/invite.js';
 import { keyCommands } from './registry/key.js';
 import { mfaCommands } from './registry/mfa.js';
 import { passwordCommands } from './registry/password.js';
+import { reviewCommands } from './registry/review.js';
 import { roleCommands } from './registry/role.js';
 import { sessionCommands } from './registry/session.js';
 import { sessionAdminCommands } from './registry/sessions.js';
@@ -61,6 +62,7 @@ export const commands: readonly CommandSpec[] = [
   ...settingsCommands,
   ...userBulkCommands,
   ...auditCommands,
+  ...reviewCommands,
   ...envCommands,
   ...dbCommands,
   ...completionCommands,

@@ -116,6 +116,8 @@ const expectations: Record<string, Expectation> = {
   'settings set': { allow: admins },
   'settings unset': { allow: admins },
   'audit list': { allow: admins },
+  // Also roles, teams, api-keys and invitations :read, checked by the handler (IAM viewers hold them all).
+  review: { allow: iamReaders },
   'audit verify': { allow: supers },
   env: { allow: supers },
   'db migrate': none,
