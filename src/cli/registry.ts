@@ -24,6 +24,7 @@ import { tenantCommands } from './registry/tenant.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
 import { userMfaCommands } from './registry/user-mfa.js';
+import { userReviewCommands } from './registry/user-review.js';
 import { userBulkCommands } from './registry/user-bulk.js';
 
 export const groups: readonly GroupSpec[] = [
@@ -49,6 +50,7 @@ export const commands: readonly CommandSpec[] = [
   ...userCommands,
   ...userCredentialCommands,
   ...userMfaCommands,
+  ...userReviewCommands,
   ...inviteCommands,
   ...passwordCommands,
   ...mfaCommands,

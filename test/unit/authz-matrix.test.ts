@@ -63,6 +63,8 @@ const expectations: Record<string, Expectation> = {
   'db backup': { allow: supers },
   completion: none,
   'user mfa-reset': { allow: admins },
+  // Also roles:read, checked by the handler.
+  'user diagnose': { allow: iamReaders },
   'mfa enroll': signedIn,
   'mfa confirm': signedIn,
   'mfa disable': signedIn,
