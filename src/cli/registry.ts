@@ -24,7 +24,7 @@ import { tenantCommands } from './registry/tenant.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
 import { userMfaCommands } from './registry/user-mfa.js';
-import { userReviewCommands } from './registry/user-review.js';
+import { userOffboardCommands, userReviewCommands } from './registry/user-review.js';
 import { userBulkCommands } from './registry/user-bulk.js';
 
 export const groups: readonly GroupSpec[] = [
@@ -51,6 +51,7 @@ export const commands: readonly CommandSpec[] = [
   ...userCredentialCommands,
   ...userMfaCommands,
   ...userReviewCommands,
+  ...userOffboardCommands,
   ...inviteCommands,
   ...passwordCommands,
   ...mfaCommands,

@@ -65,6 +65,8 @@ const expectations: Record<string, Expectation> = {
   'user mfa-reset': { allow: admins },
   // Also roles:read, checked by the handler.
   'user diagnose': { allow: iamReaders },
+  // Also api-keys:delete, teams:update, roles:update and invitations:delete, checked by the handler.
+  'user offboard': { allow: admins },
   'mfa enroll': signedIn,
   'mfa confirm': signedIn,
   'mfa disable': signedIn,

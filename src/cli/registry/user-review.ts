@@ -14,3 +14,12 @@ export const userReviewCommands: readonly CommandSpec[] = [
     examples: ['iamctl user diagnose ada@acme.example', 'iamctl user diagnose ada@acme.example --action update --on flows:/finance/payroll -o json'],
     load, handler: 'diagnose' },
 ];
+
+export const userOffboardCommands: readonly CommandSpec[] = [
+  { path: ['user', 'offboard'], summary: 'Off-board a user in one step: deactivate, end sessions, revoke keys (also those they made for others), leave teams, drop grants and invitations', args: ['<user>'],
+    options: [{ flags: '--dry-run', description: 'show what would change, change nothing' }],
+    // users:update here; api-keys:delete, teams:update, roles:update and invitations:delete too (the handler).
+    guard: { kind: 'permission', permission: 'users:update' }, mutates: true,
+    examples: ['iamctl user offboard ada@acme.example --dry-run', 'iamctl user offboard ada@acme.example --yes -o json'],
+    load, handler: 'offboard' },
+];
