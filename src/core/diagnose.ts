@@ -4,6 +4,7 @@
 import { authorize } from '../auth/authorize.js';
 import { builtinRole } from '../auth/catalog.js';
 import { buildPrincipal, type Principal } from '../auth/principal.js';
+import { lockOf } from '../auth/sessions.js';
 import { describeGrant } from '../auth/resource-access.js';
 import { effectivePermissions } from '../auth/role-graph.js';
 import { loadRoleGraph } from '../auth/access.js';
@@ -76,7 +77,7 @@ export async function diagnose(deps: Deps, actingTenantId: string, user: UserRow
   const block = await accountBlock(db, user, at);
   const statusFix = block?.check === 'status' ? block.fix : null;
   add('status', user.status === 'active' ? 'pass' : 'fail', `status ${user.status}${user.status === 'active' ? '' : ': cannot sign in or use keys'}`, statusFix);
-  const lock = await db.selectFrom('lockouts').select('locked_until').where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).executeTakeFirst();
+  const lock = await lockOf(db, user);
   if (lock && lock.locked_until > at) add('locked', 'fail', `locked out after failed sign-ins until ${lock.locked_until}`, `iamctl user unlock ${user.email}`);
   else add('locked', 'pass', 'not locked out');
   const tenant = await db.selectFrom('tenants').select(['slug', 'status']).where('id', '=', user.tenant_id).executeTakeFirstOrThrow();
