@@ -108,7 +108,9 @@ describe('user diagnose', () => {
     expect(byCheck.tenant).toEqual(['fail', 'ada@acme.example belongs to acme, not frozen', '--tenant acme']);
     expect(decision).toMatchObject({ allowed: false, decidedBy: 'tenant', reason: 'ada@acme.example belongs to acme, not frozen: users act only in their own tenant' });
     const root = await checks(['root@example.com', ...acme, '--action', 'delete', '--on', 'users']);
-    expect(root.byCheck.tenant![0]).toBe('pass');
+    expect(root.byCheck.tenant).toEqual(['pass', 'root@example.com is a super admin of the main account: acts in every tenant', null]);
+    expect(root.byCheck.teams).toEqual(['info', 'member of no team', null]);
+    expect(root.byCheck.grants).toEqual(['info', 'no resource grants (own or through teams)', null]);
     expect(root.decision).toMatchObject({ allowed: true, decidedBy: 'roles' });
   });
 

@@ -4,6 +4,7 @@ import { expectFailure, initializedCli, type Cli } from '../helpers/cli.js';
 import { ok, signedInUser, userPassword } from './authz-helpers.js';
 
 let c: Cli;
+let keyIds: Record<'never' | 'stale' | 'soon' | 'forever', string>;
 const acme = ['--tenant', 'acme'];
 const longAgo = '2020-01-01T00:00:00.000Z';
 const daysFromNow = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
@@ -45,8 +46,6 @@ beforeAll(async () => {
   await ok(c, ['access', 'grant', 'gone@acme.example', 'operator', '--on', 'flows:/finance', ...acme]);
   await c.sql("update users set status = 'deleted', deleted_at = ? where email = ?", [new Date().toISOString(), 'gone@acme.example']);
 });
-
-let keyIds: Record<'never' | 'stale' | 'soon' | 'forever', string>;
 
 const findingsOf = (report: any, tenant: string | null) => report.tenants.find((t: any) => t.tenant === tenant).findings as any[];
 
