@@ -13,6 +13,7 @@ import { inviteCommands } from './registry/invite.js';
 import { keyCommands } from './registry/key.js';
 import { mfaCommands } from './registry/mfa.js';
 import { passwordCommands } from './registry/password.js';
+import { reviewCommands } from './registry/review.js';
 import { roleCommands } from './registry/role.js';
 import { sessionCommands } from './registry/session.js';
 import { sessionAdminCommands } from './registry/sessions.js';
@@ -23,6 +24,7 @@ import { tenantCommands } from './registry/tenant.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
 import { userMfaCommands } from './registry/user-mfa.js';
+import { userOffboardCommands, userReviewCommands } from './registry/user-review.js';
 import { userBulkCommands } from './registry/user-bulk.js';
 import { userQueryCommands } from './registry/user-query.js';
 
@@ -50,6 +52,8 @@ export const commands: readonly CommandSpec[] = [
   ...userQueryCommands,
   ...userCredentialCommands,
   ...userMfaCommands,
+  ...userReviewCommands,
+  ...userOffboardCommands,
   ...inviteCommands,
   ...passwordCommands,
   ...mfaCommands,
@@ -63,6 +67,7 @@ export const commands: readonly CommandSpec[] = [
   ...settingsCommands,
   ...userBulkCommands,
   ...auditCommands,
+  ...reviewCommands,
   ...envCommands,
   ...dbCommands,
   ...completionCommands,

@@ -1,11 +1,13 @@
 // `can-i`: would the one authorization function allow an action on an entity (optionally one
 // resource path), for the principal or for another user of the tenant, and which roles (and
 // teams) grant it.
+import type { Kysely } from 'kysely';
 import { authorize } from '../auth/authorize.js';
+import { isLocked } from '../auth/sessions.js';
 import { actionsOf, entities, isAction, isEntity, type Action } from '../auth/catalog.js';
 import { buildPrincipal, type Principal } from '../auth/principal.js';
 import { isResourceEntity, resourceEntities } from '../auth/resource-access.js';
-import type { UserRow } from '../store/schema.js';
+import type { Database, UserRow } from '../store/schema.js';
 import { slugOfTenant } from '../store/tenant-repo.js';
 import { findUserRow } from '../store/user-repo.js';
 import type { Deps } from './deps.js';
@@ -43,13 +45,44 @@ export async function subjectPrincipal(deps: Deps, tenantId: string, userRef: st
   return { principal, user };
 }
 
+/** Why a user's account cannot act at all, whatever their roles allow: the check that failed and its fix. */
+export interface AccountBlock {
+  check: 'status' | 'locked' | 'tenant-active';
+  reason: string;
+  fix: string;
+}
+
+/**
+ * The first reason an account cannot act (status, sign-in lockout, inactive tenant), or null.
+ * `can-i --as` and `user diagnose` both decide with it, before the roles and grants do.
+ */
+export async function accountBlock(db: Kysely<Database>, user: UserRow, at: string): Promise<AccountBlock | null> {
+  if (user.status !== 'active') {
+    const fix = { invited: `iamctl invite resend ${user.email}`, inactive: `iamctl user activate ${user.email}`, deleted: `iamctl user restore ${user.email}` }[user.status];
+    return { check: 'status', reason: `${user.email} is ${user.status} and cannot sign in`, fix };
+  }
+  if (await isLocked(db, user, at)) {
+    return { check: 'locked', reason: `${user.email} is locked out after failed sign-ins`, fix: `iamctl user unlock ${user.email}` };
+  }
+  const tenant = await db.selectFrom('tenants').select(['slug', 'status']).where('id', '=', user.tenant_id).executeTakeFirst();
+  if (tenant?.status !== 'active') {
+    return { check: 'tenant-active', reason: `the tenant ${tenant?.slug ?? user.tenant_id} is inactive: its users cannot sign in or use keys`, fix: `iamctl tenant activate ${tenant?.slug ?? user.tenant_id}` };
+  }
+  return null;
+}
+
 export async function canI(deps: Deps, principal: Principal, tenantId: string, question: Question, subject?: UserRow): Promise<CanIAnswer> {
   const decision = authorize(principal, question.action, question.entity, tenantId, question.path);
   let { allowed, reason } = decision;
-  if (allowed && subject && subject.status !== 'active') {
-    // Their roles would allow it, but an account that is not active cannot act at all.
-    allowed = false;
-    reason = `${subject.email} is ${subject.status} and cannot sign in (once active: ${reason})`;
+  let blocked = false;
+  if (allowed && subject) {
+    // Their roles would allow it, but an account that cannot sign in cannot act at all.
+    const block = await accountBlock(deps.store.db, subject, deps.now().toISOString());
+    if (block) {
+      allowed = false;
+      blocked = true;
+      reason = `${block.reason} (once fixed: ${reason})`;
+    }
   }
   const grantedBy = decision.grantedBy.map((g) => ({ role: g.role, via: g.via, origin: g.origin ?? g.via }));
   const grants = (decision.grants ?? []).map((g) => ({ ...g, actions: [...g.actions] }));
@@ -66,7 +99,7 @@ export async function canI(deps: Deps, principal: Principal, tenantId: string, q
     grantedBy,
     roles: [...new Set(roles)],
     teams: [...new Set(teams)],
-    decidedBy: decision.grants ? 'grant' : 'roles',
+    decidedBy: blocked ? 'account' : decision.grants ? 'grant' : 'roles',
     grants,
   };
 }

@@ -111,8 +111,8 @@ export interface CanIAnswer {
   roles: string[];
   /** Teams whose roles (or resource grants) decided. */
   teams: string[];
-  /** What decided: a resource grant on the path, or the tenant-wide roles. */
-  decidedBy: 'grant' | 'roles';
+  /** What decided: a resource grant on the path, the tenant-wide roles, or (for another user) their account's state. */
+  decidedBy: 'grant' | 'roles' | 'account';
   /** The resource grants that decided (empty when the roles did). */
   grants: ResourceGrantSummary[];
 }

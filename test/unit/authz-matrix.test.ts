@@ -66,6 +66,10 @@ const expectations: Record<string, Expectation> = {
   'db backup': { allow: supers },
   completion: none,
   'user mfa-reset': { allow: admins },
+  // Also roles:read, checked by the handler.
+  'user diagnose': { allow: iamReaders },
+  // Also api-keys:delete, teams:update, roles:update and invitations:delete, checked by the handler.
+  'user offboard': { allow: admins },
   'mfa enroll': signedIn,
   'mfa confirm': signedIn,
   'mfa disable': signedIn,
@@ -119,6 +123,8 @@ const expectations: Record<string, Expectation> = {
   'settings set': { allow: admins },
   'settings unset': { allow: admins },
   'audit list': { allow: admins },
+  // Also roles, teams, api-keys and invitations :read, checked by the handler (IAM viewers hold them all).
+  review: { allow: iamReaders },
   'audit verify': { allow: supers },
   env: { allow: supers },
   'db migrate': none,
