@@ -22,6 +22,7 @@ import { teamCommands } from './registry/team.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
+import { userLifecycleCommands } from './registry/user-lifecycle.js';
 import { userMfaCommands } from './registry/user-mfa.js';
 import { userBulkCommands } from './registry/user-bulk.js';
 
@@ -46,6 +47,7 @@ export const commands: readonly CommandSpec[] = [
   ...sessionCommands,
   ...tenantCommands,
   ...userCommands,
+  ...userLifecycleCommands,
   ...userCredentialCommands,
   ...userMfaCommands,
   ...inviteCommands,

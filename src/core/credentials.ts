@@ -11,6 +11,7 @@ import { findUserRow, toUserObject } from '../store/user-repo.js';
 import type { Deps } from './deps.js';
 import { conflict, forbidden, notFound, unauthenticated, validationError } from './errors.js';
 import type { User } from './model.js';
+import { revokePendingInvitations } from './user-lifecycle.js';
 
 /** A user of the given tenant by email or id; users of other tenants look missing (6). */
 export async function findUserIn(deps: Deps, tenantId: string, ref: string): Promise<UserRow> {
@@ -80,19 +81,7 @@ export async function setUserPassword(deps: Deps, actor: Principal, user: UserRo
       .where('tenant_id', '=', user.tenant_id)
       .where('id', '=', user.id)
       .execute();
-    let invitationsRevoked = 0;
-    if (user.status === 'invited') {
-      const revoked = await trx
-        .updateTable('invitations')
-        .set({ revoked_at: at })
-        .where('tenant_id', '=', user.tenant_id)
-        .where('user_id', '=', user.id)
-        .where('accepted_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .where('superseded_at', 'is', null)
-        .executeTakeFirst();
-      invitationsRevoked = Number(revoked.numUpdatedRows);
-    }
+    const invitationsRevoked = user.status === 'invited' ? await revokePendingInvitations(trx, user, at) : 0;
     const ended = await endSessionsOf(trx, user, at);
     await appendAudit(trx, {
       at,
