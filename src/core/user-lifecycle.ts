@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import { endSessionsOf } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
+import { isPostgres } from '../store/dialect.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import { findUserRow, nameColumns, toUserObject } from '../store/user-repo.js';
@@ -65,6 +66,9 @@ export function assertNotSelf(actor: LifecycleActor, user: UserKey & Pick<UserRo
 /** Refuses (7) taking the last active super admin out of service. */
 async function assertNotLastSuperAdmin(trx: Kysely<Database>, user: UserRow, verb: string): Promise<void> {
   if (user.tenant_id !== MAIN_TENANT_ID || user.status !== 'active') return;
+  // Two super admins taking each other out at once must not both succeed: on PostgreSQL the
+  // main account's row serializes these checks (SQLite's IMMEDIATE transactions already do).
+  if (isPostgres(trx)) await trx.selectFrom('tenants').select('id').where('id', '=', MAIN_TENANT_ID).forUpdate().execute();
   const others = await trx
     .selectFrom('users as u')
     .innerJoin('role_assignments as r', (j) => j.onRef('r.tenant_id', '=', 'u.tenant_id').onRef('r.user_id', '=', 'u.id'))

@@ -196,6 +196,13 @@ describe('rules: oneself, other tenants, permissions', () => {
     expect(await storeState()).toBe(before);
   });
 
+  it('answers a refusal in JSON on stderr with -o json', async () => {
+    const r = await w.acmeAdmin.run(['user', 'delete', 'admin@acme.example', '--yes', '-o', 'json']);
+    expect(r.exitCode).toBe(7);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'conflict', message: 'you cannot delete your own account', hint: 'ask another administrator' } });
+  });
+
   const globexUser: [string, string[]][] = [
     ['update', ['--first-name', 'Eve']],
     ['deactivate', ['--yes']],
@@ -323,6 +330,15 @@ describe('user create: bad input leaves the store unchanged', () => {
     if (code === 6 && args.includes('globex-only')) await w.root.run(['role', 'create', 'globex-only', '--tenant', 'globex']);
     const before = await storeState();
     expectFailure(await w.root.run(args, input === undefined ? {} : { input }), code, pattern);
+    expect(await storeState()).toBe(before);
+  });
+
+  it('refuses an email with a null byte (argv cannot carry one: it comes through a file)', async () => {
+    const before = await storeState();
+    const r = await w.root.run(['user', 'import', '-', '--format', 'ndjson', ...acme], { input: '{"email":"ada\\u0000@acme.example","firstName":"Ada"}\n' });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/invalid email "ada\\u0000@acme.example": it contains control characters/);
     expect(await storeState()).toBe(before);
   });
 
