@@ -6,12 +6,12 @@ import type { Principal } from '../auth/principal.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { endSessionsOf, isLocked, lockOf, recordPasswordFailure } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
+import { revokePendingInvitations } from '../store/invitation-repo.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { findUserRow, toUserObject } from '../store/user-repo.js';
 import type { Deps } from './deps.js';
 import { conflict, forbidden, notFound, unauthenticated, validationError } from './errors.js';
 import type { User } from './model.js';
-import { revokePendingInvitations } from './user-lifecycle.js';
 
 /** A user of the given tenant by email or id; users of other tenants look missing (6). */
 export async function findUserIn(deps: Deps, tenantId: string, ref: string): Promise<UserRow> {

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { endSessionsOf } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
 import { isPostgres } from '../store/dialect.js';
+import { revokePendingInvitations } from '../store/invitation-repo.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import { findUserRow, nameColumns, toUserObject } from '../store/user-repo.js';
@@ -30,24 +31,6 @@ export interface StatusChange {
 }
 
 type UserKey = Pick<UserRow, 'id' | 'tenant_id'>;
-
-/**
- * Revokes the user's pending invitations (not accepted, revoked or superseded); returns how
- * many. Shared by every change that ends an invitation's purpose (set-password, deactivate,
- * delete, move).
- */
-export async function revokePendingInvitations(trx: Kysely<Database>, user: UserKey, at: string): Promise<number> {
-  const result = await trx
-    .updateTable('invitations')
-    .set({ revoked_at: at })
-    .where('tenant_id', '=', user.tenant_id)
-    .where('user_id', '=', user.id)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('superseded_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
 
 /** A user of the tenant by email or id; `includeDeleted` for restore and purge. Others look missing (6). */
 export async function lifecycleTarget(db: Kysely<Database>, tenantId: string, ref: string, options: { includeDeleted?: boolean } = {}): Promise<UserRow> {

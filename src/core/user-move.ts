@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { endSessionsOf } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
+import { revokePendingInvitations } from '../store/invitation-repo.js';
 import { assignRoles } from '../store/role-repo.js';
 import type { Database, TenantRow, UserRow } from '../store/schema.js';
 import { loadStoredSettings } from '../store/settings-repo.js';
@@ -14,7 +15,7 @@ import { isoNow, type Deps } from './deps.js';
 import { conflict, notFound, validationError } from './errors.js';
 import type { User } from './model.js';
 import { resolveSetting } from './settings.js';
-import { revokePendingInvitations, type LifecycleActor } from './user-lifecycle.js';
+import type { LifecycleActor } from './user-lifecycle.js';
 
 export interface MoveSummary {
   from: string;
