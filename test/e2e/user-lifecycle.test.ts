@@ -293,6 +293,12 @@ describe('user move', () => {
     expect(await storeState()).toBe(before);
   });
 
+  it('does not take IAMCTL_TENANT as the destination (2)', async () => {
+    const before = await storeState();
+    expectFailure(await w.root.run(['user', 'move', 'viewer@acme.example', '--yes'], { env: { IAMCTL_TENANT: 'globex' } }), 2, /missing --to/);
+    expect(await storeState()).toBe(before);
+  });
+
   it('is for super admins only: a tenant admin is refused (5)', async () => {
     expectFailure(await w.acmeAdmin.run(['user', 'move', 'viewer@acme.example', '--to', 'globex', '--yes']), 5, /not allowed/);
   });

@@ -66,7 +66,9 @@ export async function purge(ctx: CommandContext, [ref]: Args): Promise<void> {
 }
 
 export async function move(ctx: CommandContext, [ref]: Args, opts: Opts): Promise<void> {
-  const slug: string | undefined = opts.to ?? ctx.globals.tenant ?? (ctx.io.env.IAMCTL_TENANT || undefined);
+  // SPEC §4 writes the destination as the global --tenant; IAMCTL_TENANT (a shell's standing
+  // choice) is not taken as one, so a move always names where the user goes.
+  const slug: string | undefined = opts.to ?? ctx.globals.tenant;
   if (!slug) throw usageError('missing --to', 'name the destination tenant: --to <slug>');
   const deps = await ctx.deps();
   const { db } = deps.store;
