@@ -1,10 +1,11 @@
 // The in-transaction lifecycle functions as `apply --prune` and `user offboard` use them: a
 // system actor (no user), composed in one caller's transaction, all-or-nothing.
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkPassword, completeLogin } from '../../src/auth/sessions.js';
 import { createUser } from '../../src/core/users.js';
 import { deactivateUserInTrx, purgeUserInTrx, softDeleteUserInTrx } from '../../src/core/user-lifecycle.js';
 import { moveUserInTrx } from '../../src/core/user-move.js';
-import { seed, type Seeded } from '../helpers/fixtures.js';
+import { goodPassword, seed, type Seeded } from '../helpers/fixtures.js';
 import { dialects, testStore, type TestStore } from '../helpers/store.js';
 
 const system = { userId: null };
@@ -55,6 +56,16 @@ describe.each(dialects)('user lifecycle core on %s', (dialect) => {
       await purgeUserInTrx(trx, system, deleted.user, at());
     });
     expect(await t.store.db.selectFrom('users').select('id').where('id', '=', two.id).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('a sign-in whose password checked out before a deactivation opens no session after it (4)', async () => {
+    await setup();
+    await s.activeUser('racer@acme.example');
+    const checked = await checkPassword(t.deps, { email: 'racer@acme.example', password: goodPassword });
+    const user = await s.row('racer@acme.example');
+    await t.store.write((trx) => deactivateUserInTrx(trx, system, user, at()));
+    await expect(completeLogin(t.deps, checked)).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(await t.store.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toEqual([]);
   });
 
   it('moves a user with the rows that follow them (user settings) under the new tenant', async () => {
