@@ -147,6 +147,13 @@ export async function completeLogin(deps: Deps, checked: PasswordChecked, second
   }
   type Outcome = { refused: CodeRefusal } | { refused: null; result: LoginResult };
   const outcome = await deps.store.write(async (trx): Promise<Outcome> => {
+    // The password was checked outside this transaction: a deactivation or deletion that
+    // committed since must not be outlived by a session opened now. The row lock (PostgreSQL;
+    // SQLite's IMMEDIATE transaction serializes anyway) orders this with the status change,
+    // which ends every session of the user in its own transaction.
+    let current = trx.selectFrom('users').select('status').where('tenant_id', '=', user.tenant_id).where('id', '=', user.id);
+    if (isPostgres(trx)) current = current.forUpdate();
+    if ((await current.executeTakeFirst())?.status !== 'active') throw badCredentials();
     let factor: Awaited<ReturnType<typeof mfa.checkSecondFactor>> | null = null;
     if (checked.needsCode) {
       factor = await mfa.checkSecondFactor(trx, user, secondFactor!.code, secondFactor!.masterKey, now);

@@ -23,6 +23,7 @@ import { teamCommands } from './registry/team.js';
 import { tenantCommands } from './registry/tenant.js';
 import { userCredentialCommands } from './registry/user-credentials.js';
 import { userCommands } from './registry/user.js';
+import { userLifecycleCommands } from './registry/user-lifecycle.js';
 import { userMfaCommands } from './registry/user-mfa.js';
 import { userOffboardCommands, userReviewCommands } from './registry/user-review.js';
 import { userBulkCommands } from './registry/user-bulk.js';
@@ -50,6 +51,7 @@ export const commands: readonly CommandSpec[] = [
   ...tenantCommands,
   ...userCommands,
   ...userQueryCommands,
+  ...userLifecycleCommands,
   ...userCredentialCommands,
   ...userMfaCommands,
   ...userReviewCommands,

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { endSessionsOf, isLocked, lockOf, recordPasswordFailure } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
+import { revokePendingInvitations } from '../store/invitation-repo.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { findUserRow, toUserObject } from '../store/user-repo.js';
 import type { Deps } from './deps.js';
@@ -80,19 +81,7 @@ export async function setUserPassword(deps: Deps, actor: Principal, user: UserRo
       .where('tenant_id', '=', user.tenant_id)
       .where('id', '=', user.id)
       .execute();
-    let invitationsRevoked = 0;
-    if (user.status === 'invited') {
-      const revoked = await trx
-        .updateTable('invitations')
-        .set({ revoked_at: at })
-        .where('tenant_id', '=', user.tenant_id)
-        .where('user_id', '=', user.id)
-        .where('accepted_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .where('superseded_at', 'is', null)
-        .executeTakeFirst();
-      invitationsRevoked = Number(revoked.numUpdatedRows);
-    }
+    const invitationsRevoked = user.status === 'invited' ? await revokePendingInvitations(trx, user, at) : 0;
     const ended = await endSessionsOf(trx, user, at);
     await appendAudit(trx, {
       at,

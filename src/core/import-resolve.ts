@@ -55,7 +55,7 @@ export class ImportResolver {
       result = { field: 'roles', reason: 'a main-account user needs the role super-admin (or name a tenant in the tenant column)' };
     } else {
       try {
-        result = await resolveNewUserRoles(this.db, tenantId, requested);
+        result = await resolveNewUserRoles(this.db, tenantId, requested, this.actor.access.edition);
       } catch (error) {
         if (!isAppError(error)) throw error;
         const reason = error.code === 'not_found' ? `unknown ${error.message.replace(/ not found$/, '')}` : error.message;

@@ -7,12 +7,12 @@ import { endSessionsOf } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
 import { toApiKeys } from '../store/key-repo.js';
 import type { ApiKeyRow, Database, UserRow } from '../store/schema.js';
-import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
+import { revokePendingInvitations } from '../store/invitation-repo.js';
 import { toUserObject } from '../store/user-repo.js';
 import { listAuditEvents } from './audit.js';
 import type { Deps } from './deps.js';
-import { conflict } from './errors.js';
 import type { ApiKey, AuditEvent, User } from './model.js';
+import { assertNotLastSuperAdmin, assertNotSelf } from './user-lifecycle.js';
 
 type Trx = Kysely<Database>;
 type UserKey = Pick<UserRow, 'id' | 'tenant_id'>;
@@ -36,22 +36,9 @@ export interface OffboardResult {
   activity: AuditEvent[];
 }
 
-/** Offboarding the last active super admin (7), or oneself (7). */
-export async function assertMayOffboard(db: Kysely<Database>, actor: Principal, user: UserRow): Promise<void> {
-  if (user.tenant_id === MAIN_TENANT_ID) {
-    const others = await db
-      .selectFrom('role_assignments as a')
-      .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 'a.tenant_id').onRef('u.id', '=', 'a.user_id'))
-      .select('u.id')
-      .where('a.tenant_id', '=', MAIN_TENANT_ID)
-      .where('a.role_id', '=', 'super-admin')
-      .where('u.status', '=', 'active')
-      .where('u.id', '!=', user.id)
-      .execute();
-    const isSuper = await db.selectFrom('role_assignments').select('role_id').where('tenant_id', '=', MAIN_TENANT_ID).where('user_id', '=', user.id).where('role_id', '=', 'super-admin').executeTakeFirst();
-    if (isSuper && others.length === 0) throw conflict(`${user.email} is the last active super admin`, 'create or activate another super admin first');
-  }
-  if (user.id === actor.userId) throw conflict('you cannot offboard yourself', 'ask another administrator');
+/** Offboarding oneself (7); the last active super admin is refused inside the transaction. */
+export function assertMayOffboard(actor: Principal, user: UserRow): void {
+  assertNotSelf(actor, user, 'offboard');
 }
 
 // The steps. Each runs inside the caller's transaction and returns what it changed.
@@ -107,16 +94,18 @@ export async function removeAllGrants(trx: Trx, user: UserKey): Promise<void> {
   await trx.deleteFrom('resource_grants').where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).execute();
 }
 
-const openInvitations = (db: Trx, user: UserKey) =>
-  db.selectFrom('invitations').select('id').where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).where('superseded_at', 'is', null);
-
 /** The user's invitations that could still be accepted, or resent (pending or expired). */
 export async function openInvitationIds(db: Trx, user: UserKey): Promise<string[]> {
-  return (await openInvitations(db, user).execute()).map((r) => r.id);
-}
-
-export async function revokeOpenInvitations(trx: Trx, user: UserKey, at: string): Promise<void> {
-  await trx.updateTable('invitations').set({ revoked_at: at }).where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).where('superseded_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('invitations')
+    .select('id')
+    .where('tenant_id', '=', user.tenant_id)
+    .where('user_id', '=', user.id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** What offboarding would change, read in `db` (the transaction itself, when it runs). */
@@ -139,7 +128,10 @@ async function plan(db: Trx, user: UserKey, at: string) {
  */
 export async function offboardUser(deps: Deps, actor: Principal, user: UserRow, options: { dryRun?: boolean } = {}): Promise<OffboardResult> {
   const { db } = deps.store;
-  await assertMayOffboard(db, actor, user);
+  // Checked first outside the transaction (the clearer answer when both apply), and again
+  // under the lock inside it.
+  await assertNotLastSuperAdmin(db, user, 'offboard');
+  assertMayOffboard(actor, user);
   const now = deps.now();
   const at = now.toISOString();
   const since = new Date(now.getTime() - activityDays * 86_400_000).toISOString();
@@ -148,13 +140,14 @@ export async function offboardUser(deps: Deps, actor: Principal, user: UserRow, 
   const done = dryRun
     ? await plan(db, user, at)
     : await deps.store.write(async (trx) => {
+        await assertNotLastSuperAdmin(trx, user, 'offboard');
         const steps = await plan(trx, user, at);
         await deactivateUserRow(trx, user, at);
         const sessionsEnded = await endSessionsOf(trx, user, at);
         await revokeKeyRows(trx, [...steps.own, ...steps.created], actor.userId, at, 'offboard');
         await leaveAllTeams(trx, user);
         await removeAllGrants(trx, user);
-        await revokeOpenInvitations(trx, user, at);
+        await revokePendingInvitations(trx, user, at);
         await appendAudit(trx, {
           at,
           tenantId: user.tenant_id,

@@ -5,13 +5,15 @@ import { checkPasswordPolicy, hashPassword } from '../auth/passwords.js';
 import { newToken, sha256Hex } from '../auth/tokens.js';
 import { appendAudit, appendAuditEvents } from '../store/audit-repo.js';
 import { isUniqueViolation } from '../store/db.js';
-import { assignRoles, roleExists } from '../store/role-repo.js';
+import type { RbacEdition } from '../auth/access.js';
+import { assignRoles } from '../store/role-repo.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { loadStoredSettings } from '../store/settings-repo.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import { nameColumns, toUserObject } from '../store/user-repo.js';
 import { addHours, type Deps } from './deps.js';
-import { conflict, notFound, validationError } from './errors.js';
+import { conflict, validationError } from './errors.js';
+import { resolveAssignableRole } from './role-assignments.js';
 import { newId } from './ids.js';
 import type { User } from './model.js';
 import { resolveSetting, settingNumber } from './settings.js';
@@ -39,8 +41,17 @@ export interface CreatedUser {
 const emailTaken = (email: string) =>
   conflict(`a user with email ${email} already exists`, 'emails are unique across the store, also against deleted users until they are purged');
 
-/** Roles for a new user in a tenant: checked to exist there; super-admin only in the main account. */
-export async function resolveNewUserRoles(db: Kysely<Database>, tenantId: string, requested: readonly string[] | undefined): Promise<string[]> {
+/**
+ * Roles for a new user in a tenant, held to the rules of `role assign` (resolveAssignableRole):
+ * they exist there, super-admin only in the main account, custom roles only under
+ * edition.rbac=enterprise (pass the acting principal's edition).
+ */
+export async function resolveNewUserRoles(
+  db: Kysely<Database>,
+  tenantId: string,
+  requested: readonly string[] | undefined,
+  edition: RbacEdition = 'enterprise',
+): Promise<string[]> {
   let roles = [...new Set(requested ?? [])];
   if (roles.length === 0) {
     if (tenantId === MAIN_TENANT_ID) {
@@ -49,15 +60,7 @@ export async function resolveNewUserRoles(db: Kysely<Database>, tenantId: string
     const settings = await loadStoredSettings(db, { tenantId });
     roles = [String(resolveSetting(settings, 'users.defaultRole').value)];
   }
-  for (const role of roles) {
-    if (role === 'super-admin' && tenantId !== MAIN_TENANT_ID) {
-      throw validationError('super-admin is only for main-account users', 'omit --tenant (and switch to the main account) to create a super admin');
-    }
-    if (tenantId === MAIN_TENANT_ID && role !== 'super-admin') {
-      throw validationError(`role ${role} is a tenant role: main-account users are super admins`, 'create the user in a tenant with --tenant <slug>');
-    }
-    if (!(await roleExists(db, tenantId, role))) throw notFound(`role ${role}`, 'see `iamctl role list`');
-  }
+  for (const role of roles) await resolveAssignableRole(db, tenantId, role, edition);
   return roles;
 }
 
@@ -85,7 +88,7 @@ export async function createUser(
   const firstName = unnamed ? '' : validatePersonName(input.firstName, 'first name');
   const lastName = validatePersonName(input.lastName ?? '', 'last name');
   const { db } = deps.store;
-  const roles = await resolveNewUserRoles(db, tenantId, input.roles);
+  const roles = await resolveNewUserRoles(db, tenantId, input.roles, actor.access.edition);
   const teams = await resolveTeams(db, tenantId, input.teams ?? []);
   if (await db.selectFrom('users').select('id').where('email_lower', '=', normalizeEmail(email)).executeTakeFirst()) {
     throw emailTaken(email);

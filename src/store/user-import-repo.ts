@@ -2,6 +2,7 @@
 // role and team rows, and the update of an existing user from an imported row. Inserts go in
 // chunks that stay under both dialects' limits on bound parameters.
 import type { Kysely } from 'kysely';
+import { revokePendingInvitations } from './invitation-repo.js';
 import { assignRoles } from './role-repo.js';
 import type { Database, UserRow } from './schema.js';
 import { nameColumns } from './user-repo.js';
@@ -95,17 +96,7 @@ export async function updateImportedUser(trx: Kysely<Database>, update: UserUpda
     .where('tenant_id', '=', tenantId)
     .where('id', '=', userId)
     .execute();
-  if (activate) {
-    await trx
-      .updateTable('invitations')
-      .set({ revoked_at: at })
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .where('superseded_at', 'is', null)
-      .execute();
-  }
+  if (activate) await revokePendingInvitations(trx, { tenant_id: tenantId, id: userId }, at);
   if (update.roles !== null) {
     await trx.deleteFrom('role_assignments').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('role_id', 'not in', update.roles as string[]).execute();
     await assignRoles(trx, tenantId, userId, update.roles, by, at);

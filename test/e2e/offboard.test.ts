@@ -103,8 +103,8 @@ describe('user offboard', () => {
   it.each([
     ['an unknown user', () => c, ['user', 'offboard', 'nobody@acme.example', '--yes', ...acme], 6, /user nobody@acme\.example not found/],
     ["another tenant's user", () => boss, ['user', 'offboard', 'gus@globex.example', '--yes'], 6, /user gus@globex\.example not found/],
-    ['oneself', () => boss, ['user', 'offboard', 'boss@acme.example', '--yes'], 7, /you cannot offboard yourself/],
-    ['the last super admin', () => c, ['user', 'offboard', 'root@example.com', '--yes'], 7, /root@example\.com is the last active super admin/],
+    ['oneself', () => boss, ['user', 'offboard', 'boss@acme.example', '--yes'], 7, /you cannot offboard your own account/],
+    ['the last super admin', () => c, ['user', 'offboard', 'root@example.com', '--yes'], 7, /cannot offboard root@example\.com: it is the last active super admin/],
   ])('refuses %s', async (_what, who, args, code, message) => {
     expectFailure(await who().run(args), code, message);
   });

@@ -4,6 +4,7 @@ import { diagnose as runDiagnosis, findDiagnosed } from '../../core/diagnose.js'
 import { findUserIn } from '../../core/credentials.js';
 import { usageError } from '../../core/errors.js';
 import { activityDays, assertMayOffboard, offboardUser } from '../../core/offboard.js';
+import { assertNotLastSuperAdmin } from '../../core/user-lifecycle.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from '../context.js';
 
@@ -42,7 +43,8 @@ export async function offboard(ctx: CommandContext, [ref]: (string | undefined)[
   const deps = await ctx.deps();
   const principal = await ctx.principal();
   const user = await findUserIn(deps, acting.row.id, ref!);
-  await assertMayOffboard(deps.store.db, principal, user);
+  await assertNotLastSuperAdmin(deps.store.db, user, 'offboard');
+  assertMayOffboard(principal, user);
   const dryRun = opts.dryRun === true;
   if (!dryRun) await ctx.confirm(`Offboard ${user.email}: deactivate, end their sessions, revoke their keys and those they created, remove their teams, grants and invitations`);
   const result = await offboardUser(deps, principal, user, { dryRun });
