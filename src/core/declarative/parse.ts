@@ -157,7 +157,9 @@ function jsonProblem(source: Source): Problem | null {
     const message = (error as Error).message;
     const line = /line (\d+)/.exec(message)?.[1];
     const position = /position (\d+)/.exec(message)?.[1];
-    const lineNo = line ? Number(line) : position ? source.text.slice(0, Number(position)).split('\n').length : 1;
+    // Some messages carry no position: YAML's parser (a superset) usually stops at the same place.
+    const yamlLine = () => parseDocument(source.text, { lineCounter: new LineCounter() }).errors[0]?.linePos?.[0].line ?? 1;
+    const lineNo = line ? Number(line) : position ? source.text.slice(0, Number(position)).split('\n').length : yamlLine();
     return { file: source.name, line: lineNo, field: '', reason: `invalid JSON: ${message.replace(/\s*\(line \d+ column \d+\)/, '')}` };
   }
 }
