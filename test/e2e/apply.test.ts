@@ -281,7 +281,7 @@ tenants:
     const file = write(c, 'no-ada.yaml', 'version: 1\ntenants:\n  - slug: acme\n    users: [{ email: bob@acme.example }]\n');
     const r = await c.run(['apply', '-f', file, '--prune', '--yes']);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/no-ada\.yaml:3 tenants\[0\]\.users: --prune would delete your own account/);
+    expect(r.stderr).toMatch(/no-ada\.yaml:4 tenants\[0\]\.users: --prune would delete your own account/);
   });
 });
 

@@ -64,6 +64,11 @@ tenants:
     expect(problem!.reason).toMatch(reason);
   });
 
+  it('names the line of a field left empty', () => {
+    const { problems } = parse('version: 1\ntenants:\n  - slug: acme\n\n    name:\n');
+    expect(problems).toEqual([{ file: 'env.yaml', line: 5, field: 'tenants[0].name', reason: 'expected a string, got nothing' }]);
+  });
+
   it('substitutes ${env:NAME} in values only, never into structure', () => {
     const { declaration, problems } = parse('version: 1\ntenants:\n  - slug: acme\n    name: "${env:A} & ${env:B}"\n', { A: 'x\n  injected: 1', B: '' });
     expect(problems).toEqual([]);
@@ -115,6 +120,11 @@ tenants:
       '10 tenants[0].users[0].email: cy@globex.example is already a user of another tenant (apply does not move users: iamctl user move)',
       '8 tenants[0].teams[0].members: unknown user nobody@acme.example: list it under users',
     ]);
+  });
+
+  it('names the line of the field at fault, not only of its object', async () => {
+    const p = await plan('version: 1\ntenants:\n  - slug: acme\n    users:\n      - email: x@acme.example\n        firstName: Xena\n\n        roles:\n          - wizard\n');
+    expect(p.problems).toEqual([{ file: 'env.yaml', line: 8, field: 'tenants[0].users[0].roles', reason: 'unknown role wizard' }]);
   });
 
   it('prunes only in the tenants the file names, and never the principal running it', async () => {

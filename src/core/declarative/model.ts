@@ -76,7 +76,11 @@ export interface DeclTenant {
 export interface Declaration {
   settings: DeclSetting[];
   tenants: DeclTenant[];
+  /** The line of every field written, by `fieldKey(file, field)`, for problems found later. */
+  lines: Map<string, number>;
 }
+
+export const fieldKey = (file: string, field: string) => `${file}\u0000${field}`;
 
 export type PlanAction = 'created' | 'updated' | 'unchanged' | 'deleted';
 export type PlanKind = 'setting' | 'tenant' | 'role' | 'team' | 'user' | 'grant';

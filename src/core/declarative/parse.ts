@@ -2,7 +2,7 @@
 // or problems naming them. `${env:NAME}` is substituted in string values (after parsing, so a
 // value can never change the file's structure); an unset variable is a problem naming it.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { declarationVersion, type Declaration, type DeclGrant, type DeclRole, type DeclSetting, type DeclTeam, type DeclTenant, type DeclUser, type Problem, type Where } from './model.js';
+import { declarationVersion, fieldKey, type Declaration, type DeclGrant, type DeclRole, type DeclSetting, type DeclTeam, type DeclTenant, type DeclUser, type Problem, type Where } from './model.js';
 
 export interface Source {
   /** As the user named it (a path, or `-` for stdin). */
@@ -22,6 +22,7 @@ class Reader {
     readonly lines: LineCounter,
     readonly env: Env,
     readonly problems: Problem[],
+    readonly lines_: Map<string, number>,
   ) {}
 
   where(node: Node | null | undefined, field: string): Where {
@@ -30,8 +31,9 @@ class Reader {
   }
 
   problem(node: Node | null | undefined, field: string, reason: string): void {
-    const w = this.where(node, field);
-    this.problems.push({ file: w.file, line: w.line, field, reason });
+    // A missing value (`name:` and nothing) has no position: its key's line is the one to name.
+    const line = node?.range ? this.where(node, field).line : (this.lines_.get(fieldKey(this.file, field)) ?? 1);
+    this.problems.push({ file: this.file, line, field, reason });
   }
 
   resolve(node: unknown): Node | null {
@@ -55,6 +57,7 @@ class Reader {
         this.problem(keyNode, at, 'keys must be plain words');
         continue;
       }
+      this.lines_.set(fieldKey(this.file, at), this.where(keyNode, at).line);
       if (!allowed.includes(key)) {
         this.problem(keyNode, at, `unknown field "${key}" (expected one of: ${allowed.join(', ')})`);
         continue;
@@ -193,7 +196,7 @@ export function parseSource(source: Source, env: Env, into: Declaration, problem
     }
     return;
   }
-  const r = new Reader(source.name, doc, lines, env, problems);
+  const r = new Reader(source.name, doc, lines, env, problems, into.lines);
   const root = doc.contents as Node | null;
   if (root === null || (isScalar(root) && root.value === null)) {
     problems.push({ file: source.name, line: 1, field: 'version', reason: `the file is empty: it needs at least version: ${declarationVersion}` });
@@ -293,7 +296,7 @@ function readGrant(r: Reader, node: Node | null, field: string): DeclGrant | und
 
 /** Parses every source into one declaration; problems are returned, not thrown. */
 export function parseSources(sources: readonly Source[], env: Env): { declaration: Declaration; problems: Problem[] } {
-  const declaration: Declaration = { settings: [], tenants: [] };
+  const declaration: Declaration = { settings: [], tenants: [], lines: new Map() };
   const problems: Problem[] = [];
   for (const source of sources) parseSource(source, env, declaration, problems);
   return { declaration, problems };

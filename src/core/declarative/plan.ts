@@ -17,7 +17,7 @@ import { validateGrants } from '../roles.js';
 import { isSecret, parseSettingValue, settingDef } from '../settings-registry.js';
 import { validateColor, validateDescription, validateDisplayName, validateEmail, validatePersonName, validateRoleName, validateSlug, validateTeamName, validateTenantName, normalizeEmail } from '../validation.js';
 import { isGrantLevel } from '../../auth/resource-access.js';
-import type { Declaration, DeclTenant, PlanAction, PlanEntry, PlanKind, Problem, Where } from './model.js';
+import { fieldKey, type Declaration, type DeclTenant, type PlanAction, type PlanEntry, type PlanKind, type Problem, type Where } from './model.js';
 import { loadTenantState, newTenantState, type TenantState } from './state.js';
 import type { Step } from './steps.js';
 import * as steps from './steps.js';
@@ -39,10 +39,12 @@ class Planner {
   /** Steps by phase, so that e.g. every role exists before anything refers to it. */
   readonly phases: Step[][] = [[], [], [], [], [], [], [], [], []];
 
-  constructor(readonly db: Kysely<Database>, readonly actor: Principal, readonly options: PlanOptions) {}
+  constructor(readonly db: Kysely<Database>, readonly actor: Principal, readonly options: PlanOptions, readonly lines: Map<string, number>) {}
 
+  /** A problem at the object, or at its field `sub` (on the line that field was written). */
   problem(where: Where, reason: string, sub?: string): void {
-    this.plan.problems.push({ file: where.file, line: where.line, field: sub ? `${where.field}.${sub}` : where.field, reason });
+    const field = sub ? `${where.field}.${sub}` : where.field;
+    this.plan.problems.push({ file: where.file, line: this.lines.get(fieldKey(where.file, field)) ?? where.line, field, reason });
   }
 
   /** Runs a validator; its AppError becomes a problem at `where`. */
@@ -75,7 +77,7 @@ const sameSorted = (a: readonly string[], b: readonly string[]) => a.length === 
 const normalizedJson = (text: string | undefined) => (text === undefined ? undefined : JSON.stringify(JSON.parse(text)));
 
 export async function buildPlan(db: Kysely<Database>, actor: Principal, declaration: Declaration, options: PlanOptions): Promise<Plan> {
-  const p = new Planner(db, actor, options);
+  const p = new Planner(db, actor, options, declaration.lines);
   if (declaration.tenants.some((t) => t.roles.length > 0 || t.teams.length > 0 || t.access.length > 0)) {
     assertRbac(actor.access.edition, 'enterprise', 'custom roles, teams and resource grants');
   }
