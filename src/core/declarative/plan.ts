@@ -459,9 +459,9 @@ function planTeams(p: Planner, tenant: DeclTenant, t: TenantTarget, roles: RoleS
     }
     const stored = state.teams.get(name);
     const addRoles = teamRoles.filter((r) => !stored?.roles.has(r));
-    const removeRoles = stored && team.roles !== undefined && p.options.prune ? [...stored.roles].filter((r) => !teamRoles.includes(r)) : [];
+    const removeRoles = stored && p.options.prune ? [...stored.roles].filter((r) => !teamRoles.includes(r)) : [];
     const addMembers = [...members.entries()].filter(([k]) => !stored?.members.has(k)).map(([, e]) => e);
-    const removeMembers = stored && team.members !== undefined && p.options.prune ? [...stored.members].filter(([k]) => !members.has(k)).map(([, e]) => e) : [];
+    const removeMembers = stored && p.options.prune ? [...stored.members].filter(([k]) => !members.has(k)).map(([, e]) => e) : [];
     const changes = [...addRoles.map((r) => `+role ${r}`), ...removeRoles.map((r) => `-role ${r}`), ...addMembers.map((m) => `+member ${m}`), ...removeMembers.map((m) => `-member ${m}`)];
     p.entry(stored ? (changes.length > 0 ? 'updated' : 'unchanged') : 'created', 'team', t.slug, name, stored ? changes : []);
     if (!stored) p.need('teams:create', t.id, `create team ${name}`);
