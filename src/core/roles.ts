@@ -200,9 +200,12 @@ export async function updateRole(deps: Deps, actor: Principal, tenantId: string,
  * Writes a new custom role (validated row; grants and parents checked by the caller) and the
  * `role.create` event, inside the caller's transaction. Parents must exist by then.
  */
-export async function insertRole(trx: Kysely<Database>, actorId: string | null, row: RoleRow, links: { grants: readonly string[]; inherits: readonly string[] }): Promise<void> {
+export async function insertRole(
+  trx: Kysely<Database>, actorId: string | null, row: RoleRow, links: { grants: readonly string[]; inherits: readonly string[] }, options: { linkParentsLater?: boolean } = {},
+): Promise<void> {
   await trx.insertInto('roles').values(row).execute();
-  await writeRoleLinks(trx, row.tenant_id, row.id, links);
+  // `apply` creates several roles that may inherit each other: it links parents once all exist.
+  await writeRoleLinks(trx, row.tenant_id, row.id, { grants: links.grants, inherits: options.linkParentsLater ? undefined : links.inherits });
   await appendAudit(trx, { at: row.created_at, tenantId: row.tenant_id, actorId, action: 'role.create', target: `role:${row.id}`, details: { grants: [...links.grants], inherits: [...links.inherits] } });
 }
 

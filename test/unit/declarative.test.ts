@@ -155,6 +155,26 @@ tenants:
     expect(await f.store.db.selectFrom('users').select('email').where('email', '=', 'a@newco.example').execute()).toEqual([]);
   });
 
+  it('creates roles that inherit roles listed after them, with the parents in their role.create events', async () => {
+    const text = 'version: 1\ntenants:\n  - slug: acme\n    roles:\n      - { name: child, inherits: [parent, viewer] }\n      - { name: parent, grants: [flows:operate] }\n';
+    await applyDeclaration(f.deps, f.root, [{ name: 'r.yaml', text }], { dryRun: false, prune: false, env: {} });
+    const links = await f.store.db.selectFrom('role_inherits').select(['role_id', 'inherits_role_id']).where('tenant_id', '=', f.acme).orderBy('inherits_role_id').execute();
+    expect(links).toEqual([{ role_id: 'child', inherits_role_id: 'parent' }, { role_id: 'child', inherits_role_id: 'viewer' }]);
+    const events = await f.store.db.selectFrom('audit_events').select(['target', 'details']).where('action', '=', 'role.create').orderBy('seq').execute();
+    expect(events.map((e) => [e.target, JSON.parse(e.details).inherits])).toEqual([['role:child', ['parent', 'viewer']], ['role:parent', []]]);
+  });
+
+  it('refuses a tenant named in two files, and custom roles below edition.rbac=enterprise (5)', async () => {
+    const one = { name: 'a.yaml', text: 'version: 1\ntenants:\n  - { slug: acme }\n' };
+    const two = { name: 'b.yaml', text: 'version: 1\ntenants:\n  - { slug: acme }\n' };
+    const error = await applyDeclaration(f.deps, f.root, [one, two], { dryRun: true, prune: false, env: {} }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.message).toBe('b.yaml:3 tenants[0].slug: tenant acme is listed twice (first at a.yaml:3)');
+    const basic = principalWith(['super-admin'], { userId: f.root.userId, email: f.root.email, edition: 'basic' });
+    const roles = { name: 'r.yaml', text: 'version: 1\ntenants:\n  - slug: acme\n    roles: [{ name: runner }]\n' };
+    const refused = await applyDeclaration(f.deps, basic, [roles], { dryRun: true, prune: false, env: {} }).catch((e: unknown) => e);
+    expect(isAppError(refused) && refused.code).toBe('forbidden');
+  });
+
   it('exports what it applies, and applying the export changes nothing', async () => {
     const text = 'version: 1\nsettings: { invitations.ttlHours: 24 }\ntenants:\n  - slug: acme\n    name: Acme\n    roles: [{ name: runner, inherits: [viewer], grants: [flows:operate] }]\n    teams: [{ name: eng, roles: [runner], members: [ada@acme.example] }]\n    users: [{ email: ada@acme.example, firstName: Ada, roles: [editor] }]\n';
     await applyDeclaration(f.deps, f.root, [{ name: 'a.yaml', text }], { dryRun: false, prune: false, env: {} });

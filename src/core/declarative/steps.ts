@@ -55,7 +55,7 @@ export const createRole = (tenantId: string, name: string, role: NewRole): Step 
     builtin: 0, created_at: ctx.at, updated_at: ctx.at,
   };
   // Parents may be roles this apply creates later in the list: insert first, link when all exist.
-  await insertRole(trx, ctx.actorId, row, { grants: role.grants, inherits: [] });
+  await insertRole(trx, ctx.actorId, row, { grants: role.grants, inherits: role.inherits }, { linkParentsLater: true });
   if (role.inherits.length > 0) pendingLinks(trx).push({ tenantId, name, inherits: role.inherits });
 };
 
@@ -65,7 +65,7 @@ function pendingLinks(trx: Trx) {
   return pending.get(trx)!;
 }
 
-/** Links new roles to their parents once every role of the file exists (the creation event already lists them). */
+/** Links new roles to their parents once every role of the file exists (their `role.create` events list the parents). */
 export const linkNewRoles: Step = async (trx) => {
   for (const link of pending.get(trx) ?? []) {
     await trx.insertInto('role_inherits').values(link.inherits.map((parent) => ({ tenant_id: link.tenantId, role_id: link.name, inherits_role_id: parent }))).execute();
