@@ -178,7 +178,9 @@ tenants:
   it('exports what it applies, and applying the export changes nothing', async () => {
     const text = 'version: 1\nsettings: { invitations.ttlHours: 24 }\ntenants:\n  - slug: acme\n    name: Acme\n    roles: [{ name: runner, inherits: [viewer], grants: [flows:operate] }]\n    teams: [{ name: eng, roles: [runner], members: [ada@acme.example] }]\n    users: [{ email: ada@acme.example, firstName: Ada, roles: [editor] }]\n';
     await applyDeclaration(f.deps, f.root, [{ name: 'a.yaml', text }], { dryRun: false, prune: false, env: {} });
-    const exported = await exportDeclaration(f.store.db, f.root, MAIN_TENANT_ID);
+    const exported = await exportDeclaration(f.deps, f.root, MAIN_TENANT_ID);
+    const audited = await f.store.db.selectFrom('audit_events').select('details').where('action', '=', 'config.export').execute();
+    expect(audited.map((a) => JSON.parse(a.details))).toEqual([{ global: true, tenants: ['acme', 'globex'] }]);
     expect(exported.settings).toEqual({ 'invitations.ttlHours': 24 });
     const again = await applyDeclaration(f.deps, f.root, [{ name: 'b.json', text: JSON.stringify(exported) }], { dryRun: true, prune: true, env: {} });
     expect(again.changed).toBe(false);

@@ -107,7 +107,7 @@ export async function apply(ctx: CommandContext, _args: unknown[], opts: Opts): 
 export async function exportFile(ctx: CommandContext): Promise<void> {
   if (ctx.out.format === 'csv') throw usageError('export writes YAML (or JSON with -o json), not CSV');
   const acting = await ctx.actingTenant();
-  const declaration = await exportDeclaration((await ctx.store()).db, await ctx.principal(), acting.row.id);
+  const declaration = await exportDeclaration(await ctx.deps(), await ctx.principal(), acting.row.id);
   if (ctx.out.format === 'json') {
     await ctx.out.data(declaration);
     return;

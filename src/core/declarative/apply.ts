@@ -2,7 +2,8 @@
 // principal may make every change, and run the steps there (or, with dry run, only plan).
 import type { Principal } from '../../auth/principal.js';
 import type { Deps } from '../deps.js';
-import { validationError } from '../errors.js';
+import { isUniqueViolation } from '../../store/db.js';
+import { conflict, validationError } from '../errors.js';
 import type { ApplyResult, PlanAction, Problem } from './model.js';
 import { parseSources, type Env, type Source } from './parse.js';
 import { authorizePlan, buildPlan, type Plan } from './plan.js';
@@ -41,11 +42,16 @@ export async function applyDeclaration(deps: Deps, actor: Principal, sources: re
   if (options.dryRun) {
     plan = await planned(deps.store.db);
   } else {
-    plan = await deps.store.write(async (trx) => {
-      const inTrx = await planned(trx);
-      for (const step of inTrx.steps) await step(trx, ctx);
-      return inTrx;
-    });
+    plan = await deps.store
+      .write(async (trx) => {
+        const inTrx = await planned(trx);
+        for (const step of inTrx.steps) await step(trx, ctx);
+        return inTrx;
+      })
+      .catch((error: unknown) => {
+        // Another writer made one of the same objects meanwhile (PostgreSQL; SQLite writers queue).
+        throw isUniqueViolation(error) ? conflict('the store changed while the file was applied: nothing was written', 'apply the file again') : error;
+      });
   }
   const counts: Record<PlanAction, number> = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   for (const entry of plan.entries) counts[entry.action] += 1;

@@ -7,6 +7,8 @@ import type { Action } from '../../auth/catalog.js';
 import type { Principal } from '../../auth/principal.js';
 import type { Database, TenantRow } from '../../store/schema.js';
 import { MAIN_TENANT_ID } from '../../store/tenant-repo.js';
+import { appendAudit } from '../../store/audit-repo.js';
+import type { Deps } from '../deps.js';
 import { forbidden } from '../errors.js';
 import { isSecret, settingDefs } from '../settings-registry.js';
 import { declarationVersion } from './model.js';
@@ -84,9 +86,24 @@ async function exportTenant(db: Kysely<Database>, row: TenantRow): Promise<Expor
 
 /**
  * Acting in the main account: global settings and every tenant (not the internal ones). Acting
- * in a tenant: that tenant only.
+ * in a tenant: that tenant only. Read from one consistent snapshot, and audited
+ * (`config.export`, with what it holds) before it is returned.
  */
-export async function exportDeclaration(db: Kysely<Database>, actor: Principal, actingTenantId: string): Promise<ExportedDeclaration> {
+export async function exportDeclaration(deps: Deps, actor: Principal, actingTenantId: string): Promise<ExportedDeclaration> {
+  const result = await deps.store.read((trx) => readDeclaration(trx, actor, actingTenantId));
+  await deps.store.write(async (trx) => {
+    await appendAudit(trx, {
+      at: deps.now().toISOString(),
+      tenantId: actingTenantId,
+      actorId: actor.userId,
+      action: 'config.export',
+      details: { global: result.settings !== undefined || actingTenantId === MAIN_TENANT_ID, tenants: result.tenants?.map((t) => t.slug) ?? [] },
+    });
+  });
+  return result;
+}
+
+async function readDeclaration(db: Kysely<Database>, actor: Principal, actingTenantId: string): Promise<ExportedDeclaration> {
   const result: ExportedDeclaration = { version: declarationVersion };
   const tenants: ExportedTenant[] = [];
   let rows: TenantRow[];
