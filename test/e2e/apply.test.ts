@@ -268,6 +268,7 @@ tenants:
     expect((await c.json(['role', 'list', '--tenant', 'globex'])).map((x: any) => x.name)).toContain('old-role');
     expect((await c.json(['team', 'list', '--tenant', 'globex'])).map((x: any) => x.name)).toEqual(['old-team']);
     expect((await user(c, 'cy@globex.example'))!.status).toBe('invited');
+    expect((await c.run(['audit', 'verify'])).exitCode).toBe(0);
     // Applying again with --prune changes nothing more.
     const again = await c.run(['apply', '-f', file, '--prune', '--yes', '--detailed-exitcode']);
     expect(again.exitCode, again.stdout).toBe(0);
@@ -333,6 +334,8 @@ describe('apply: bad input (exit 3 naming file, line and field; nothing written)
     ['an unset environment variable', 'f.yaml', good('    email: ${env:IAMCTL_TEST_UNSET_VAR}\n'), 7, 'tenants[0].email', /environment variable IAMCTL_TEST_UNSET_VAR is not set/],
     ['one bad object among good ones', 'f.yaml', good('      - { email: not-an-email, firstName: Bob }\n      - { email: cy@acme.example, firstName: Cy }\n'), 7, 'tenants[0].users[1].email', /email/],
     ['an invalid setting value', 'f.yaml', good('    settings: { security.apiKeys.maxTtlDays: soon }\n'), 7, 'tenants[0].settings.security.apiKeys.maxTtlDays', /expected an integer/],
+    ['a new tenant without a name', 'f.yaml', 'version: 1\ntenants:\n  - slug: acme\n    email: ops@acme.example\n', 3, 'tenants[0].name', /missing name: tenant acme does not exist yet/],
+    ['a team member the file does not list', 'f.yaml', good('    teams:\n      - name: eng\n        members: [ada@acme.example, ghost@acme.example]\n'), 9, 'tenants[0].teams[0].members', /unknown user ghost@acme.example/],
     ['a secret setting', 'f.yaml', 'version: 1\nsettings: { mail.smtpUrl: "smtp://x" }\n', 2, 'settings.mail.smtpUrl', /secret setting mail.smtpUrl is not applied from files/],
   ];
 
