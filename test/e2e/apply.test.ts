@@ -161,6 +161,8 @@ describe('apply: plans, idempotence, dry runs', () => {
     write(c, 'env/10-acme.yaml', 'version: 1\ntenants:\n  - slug: acme\n    name: ${env:ACME_NAME}\n');
     write(c, 'env/20-globex.json', JSON.stringify({ version: 1, tenants: [{ slug: 'globex', name: 'Globex', users: [{ email: 'cy@globex.example', firstName: 'Cy', roles: ['viewer'], password: '${env:CY_PASSWORD}' }] }] }, null, 2));
     write(c, 'env/notes.txt', 'not read');
+    write(c, 'env/30-bom.json', '\uFEFF{"version": 1}');
+    fs.mkdirSync(path.join(c.home, 'env', 'folder.yaml'));
     const r = await c.run(['apply', '-f', path.join(c.home, 'env')], { env: { ACME_NAME: 'Acme from env', CY_PASSWORD: 'Cy-Strong-Pass9' } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(planLines(r)).toEqual(['created   tenant  acme', 'created   tenant  globex', 'created   user    globex/cy@globex.example']);

@@ -26,7 +26,7 @@ async function readSources(ctx: CommandContext, given: string | undefined): Prom
       await spool.fill(ctx.io.stdin);
       const chunks: Buffer[] = [];
       for await (const chunk of spool.open()) chunks.push(chunk as Buffer);
-      return [{ name: '-', text: Buffer.concat(chunks).toString('utf8') }];
+      return [{ name: '-', text: Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '') }];
     } finally {
       spool.close();
     }
@@ -38,14 +38,24 @@ async function readSources(ctx: CommandContext, given: string | undefined): Prom
     throw usageError(`cannot read ${given}: no such file or folder`, fileHint);
   }
   if (stat.isDirectory()) {
-    const files = fs.readdirSync(given).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
+    const files = fs
+      .readdirSync(given, { withFileTypes: true })
+      .filter((f) => f.isFile() && /\.(ya?ml|json)$/i.test(f.name))
+      .map((f) => f.name)
+      .sort();
     if (files.length === 0) throw usageError(`no *.yaml, *.yml or *.json file in ${given}`, fileHint);
-    return files.map((f) => {
-      const name = path.join(given, f);
-      return { name, text: fs.readFileSync(name, 'utf8') };
-    });
+    return files.map((f) => readText(path.join(given, f)));
   }
-  return [{ name: given, text: fs.readFileSync(given, 'utf8') }];
+  return [readText(given)];
+}
+
+/** A file's text (a UTF-8 byte-order mark dropped); a file that cannot be read is a usage error. */
+function readText(name: string): Source {
+  try {
+    return { name, text: fs.readFileSync(name, 'utf8').replace(/^\uFEFF/, '') };
+  } catch (error) {
+    throw usageError(`cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, fileHint);
+  }
 }
 
 function planLine(e: PlanEntry): string {
