@@ -4,6 +4,7 @@
 // this list, so a new command without coverage fails them.
 import type { CommandSpec, GroupSpec } from './registry-types.js';
 import { accessCommands } from './registry/access.js';
+import { applyCommands } from './registry/apply.js';
 import { auditCommands } from './registry/audit.js';
 import { canICommands } from './registry/can-i.js';
 import { completionCommands } from './registry/completion.js';
@@ -68,6 +69,7 @@ export const commands: readonly CommandSpec[] = [
   ...keyCommands,
   ...settingsCommands,
   ...userBulkCommands,
+  ...applyCommands,
   ...auditCommands,
   ...reviewCommands,
   ...envCommands,

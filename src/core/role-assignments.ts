@@ -65,8 +65,7 @@ export async function assignRole(deps: Deps, actor: Principal, tenantId: string,
       .executeTakeFirst();
     if (held) throw conflict(`${user.email} already holds role ${roleId}`);
     assertCanConfer(actor, tenantId, effectivePermissions(await loadRoleLinks(trx, tenantId), roleId), `assign ${roleId}`);
-    await assignRoles(trx, tenantId, user.id, [roleId], actor.userId, at);
-    await appendAudit(trx, { at, tenantId, actorId: actor.userId, action: 'role.assign', target: `user:${user.id}`, details: { role: roleId } });
+    await writeRoleAssignment(trx, actor.userId, tenantId, user.id, roleId, 'assign', at);
     return toUserObject(trx, user);
   });
 }
@@ -91,10 +90,18 @@ export async function unassignRole(deps: Deps, actor: Principal, tenantId: strin
     if (direct.length === 1) {
       throw conflict(`cannot remove ${roleId}: it is the last role of ${user.email}`, `assign another role first: iamctl role assign ${user.email} <role>`);
     }
-    await trx.deleteFrom('role_assignments').where('tenant_id', '=', tenantId).where('user_id', '=', user.id).where('role_id', '=', roleId).execute();
-    await appendAudit(trx, { at, tenantId, actorId: actor.userId, action: 'role.unassign', target: `user:${user.id}`, details: { role: roleId } });
+    await writeRoleAssignment(trx, actor.userId, tenantId, user.id, roleId, 'unassign', at);
     return toUserObject(trx, user);
   });
+}
+
+/** Gives or takes one direct role and writes `role.assign`/`role.unassign`, inside the caller's transaction (checks done by the caller). */
+export async function writeRoleAssignment(
+  trx: Kysely<Database>, actorId: string | null, tenantId: string, userId: string, roleId: string, change: 'assign' | 'unassign', at: string,
+): Promise<void> {
+  if (change === 'assign') await assignRoles(trx, tenantId, userId, [roleId], actorId, at);
+  else await trx.deleteFrom('role_assignments').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('role_id', '=', roleId).execute();
+  await appendAudit(trx, { at, tenantId, actorId, action: `role.${change}`, target: `user:${userId}`, details: { role: roleId } });
 }
 
 async function teamGranting(db: Kysely<Database>, tenantId: string, userId: string, roleId: string): Promise<string | undefined> {

@@ -125,9 +125,7 @@ export async function createRole(deps: Deps, actor: Principal, tenantId: string,
     links.grants.set(name, grants);
     links.inherits.set(name, inherits);
     assertCanConfer(actor, tenantId, effectivePermissions(links, name), `create role ${name}`);
-    await trx.insertInto('roles').values(row).execute();
-    await writeRoleLinks(trx, tenantId, name, { grants, inherits });
-    await appendAudit(trx, { at, tenantId, actorId: actor.userId, action: 'role.create', target: `role:${name}`, details: { grants, inherits } });
+    await insertRole(trx, actor.userId, row, { grants, inherits });
     return toRole(row, await slugOfTenant(trx, tenantId), links);
   }).catch((error: unknown) => {
     // A concurrent create of the same name (PostgreSQL; SQLite writers are serialized).
@@ -193,11 +191,40 @@ export async function updateRole(deps: Deps, actor: Principal, tenantId: string,
     if (inheritsChanged) changed.inherits = inherits;
     const slug = await slugOfTenant(trx, tenantId);
     if (Object.keys(changed).length === 0) return toRole(row, slug, links);
-    await trx.updateTable('roles').set({ ...patch, updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', name).execute();
-    await writeRoleLinks(trx, tenantId, name, { grants: grantsChanged ? grants : undefined, inherits: inheritsChanged ? inherits : undefined });
-    await appendAudit(trx, { at, tenantId, actorId: actor.userId, action: 'role.update', target: `role:${name}`, details: { changed } });
+    await writeRoleChange(trx, actor.userId, tenantId, name, { patch, grants: grantsChanged ? grants : undefined, inherits: inheritsChanged ? inherits : undefined, changed }, at);
     return toRole({ ...row, ...patch, updated_at: at }, slug, links);
   });
 }
 
-export { deleteRole, type DeletedRole } from './role-delete.js';
+/**
+ * Writes a new custom role (validated row; grants and parents checked by the caller) and the
+ * `role.create` event, inside the caller's transaction. Parents must exist by then.
+ */
+export async function insertRole(
+  trx: Kysely<Database>, actorId: string | null, row: RoleRow, links: { grants: readonly string[]; inherits: readonly string[] }, options: { linkParentsLater?: boolean } = {},
+): Promise<void> {
+  await trx.insertInto('roles').values(row).execute();
+  // `apply` creates several roles that may inherit each other: it links parents once all exist.
+  await writeRoleLinks(trx, row.tenant_id, row.id, { grants: links.grants, inherits: options.linkParentsLater ? undefined : links.inherits });
+  await appendAudit(trx, { at: row.created_at, tenantId: row.tenant_id, actorId, action: 'role.create', target: `role:${row.id}`, details: { grants: [...links.grants], inherits: [...links.inherits] } });
+}
+
+export interface RoleChange {
+  patch: Partial<RoleRow>;
+  /** Replace the grants / parents when given. */
+  grants?: readonly string[] | undefined;
+  inherits?: readonly string[] | undefined;
+  /** What changed, for the audit event. */
+  changed: Record<string, unknown>;
+}
+
+/** Writes a change to a custom role and the `role.update` event, inside the caller's transaction. */
+export async function writeRoleChange(trx: Kysely<Database>, actorId: string | null, tenantId: string, name: string, change: RoleChange, at: string): Promise<void> {
+  await trx.updateTable('roles').set({ ...change.patch, updated_at: at }).where('tenant_id', '=', tenantId).where('id', '=', name).execute();
+  await writeRoleLinks(trx, tenantId, name, { grants: change.grants, inherits: change.inherits });
+  await appendAudit(trx, { at, tenantId, actorId, action: 'role.update', target: `role:${name}`, details: { changed: change.changed } });
+}
+
+export const defaultDisplayName = titleCase;
+
+export { deleteRole, deleteRoleInTrx, type DeletedRole } from './role-delete.js';

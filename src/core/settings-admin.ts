@@ -145,24 +145,31 @@ export async function setSetting(
     stored = JSON.stringify(value);
   }
   const at = isoNow(deps);
-  const { tenantId, userId } = storedScope(target);
-  await deps.store.write(async (trx) => {
-    if (userId) {
-      await trx
-        .insertInto('user_settings')
-        .values({ tenant_id: tenantId, user_id: userId, key, value: stored, updated_at: at, updated_by: actor.userId })
-        .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'key']).doUpdateSet({ value: stored, updated_at: at, updated_by: actor.userId }))
-        .execute();
-    } else {
-      await trx
-        .insertInto('tenant_settings')
-        .values({ tenant_id: tenantId, key, value: stored, updated_at: at, updated_by: actor.userId })
-        .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ value: stored, updated_at: at, updated_by: actor.userId }))
-        .execute();
-    }
-    await auditSetting(trx, actor, target, def, 'settings.set', at, value);
-  });
+  await deps.store.write((trx) => writeSetting(trx, actor.userId, target, def, value, stored, at));
   return getSetting(deps, target, key);
+}
+
+/**
+ * Stores a parsed value at a scope (`stored`: its JSON text, a secret already encrypted) and the
+ * `settings.set` event, inside the caller's transaction. Checks nothing: callers do.
+ */
+export async function writeSetting(trx: Trx, actorId: string | null, target: SettingsTarget, def: SettingDef, value: SettingValue, stored: string, at: string): Promise<void> {
+  const { tenantId, userId } = storedScope(target);
+  const key = def.key;
+  if (userId) {
+    await trx
+      .insertInto('user_settings')
+      .values({ tenant_id: tenantId, user_id: userId, key, value: stored, updated_at: at, updated_by: actorId })
+      .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'key']).doUpdateSet({ value: stored, updated_at: at, updated_by: actorId }))
+      .execute();
+  } else {
+    await trx
+      .insertInto('tenant_settings')
+      .values({ tenant_id: tenantId, key, value: stored, updated_at: at, updated_by: actorId })
+      .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ value: stored, updated_at: at, updated_by: actorId }))
+      .execute();
+  }
+  await auditSetting(trx, actorId, target, def, 'settings.set', at, value);
 }
 
 /** Removes the value set at a scope (the next scope's value then applies). */
@@ -176,13 +183,13 @@ export async function unsetSetting(deps: Deps, actor: Principal, target: Setting
       ? await trx.deleteFrom('user_settings').where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('key', '=', key).executeTakeFirst()
       : await trx.deleteFrom('tenant_settings').where('tenant_id', '=', tenantId).where('key', '=', key).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) return false;
-    await auditSetting(trx, actor, target, def, 'settings.unset', at);
+    await auditSetting(trx, actor.userId, target, def, 'settings.unset', at);
     return true;
   });
   return { entry: await getSetting(deps, target, key), removed };
 }
 
-function auditSetting(trx: Trx, actor: Principal, target: SettingsTarget, def: SettingDef, action: string, at: string, value?: SettingValue) {
+function auditSetting(trx: Trx, actorId: string | null, target: SettingsTarget, def: SettingDef, action: string, at: string, value?: SettingValue) {
   // Secrets never reach the trail, and neither do emails (personal data the chain cannot forget).
   const personal = isSecret(def) || def.type.kind === 'email' || def.type.kind === 'email[]';
   const details: Record<string, unknown> = { scope: target.scope };
@@ -194,7 +201,7 @@ function auditSetting(trx: Trx, actor: Principal, target: SettingsTarget, def: S
   return appendAudit(trx, {
     at,
     tenantId: target.scope === 'global' ? MAIN_TENANT_ID : target.tenantId,
-    actorId: actor.userId,
+    actorId,
     action,
     target: `setting:${def.key}`,
     details,

@@ -71,8 +71,7 @@ export async function createTeam(deps: Deps, actor: Principal, tenantId: string,
   try {
     await deps.store.write(async (trx) => {
       if (await findTeamRow(trx, tenantId, name)) throw nameTaken(name);
-      await trx.insertInto('teams').values(row).execute();
-      await appendAudit(trx, { at: row.created_at, tenantId, actorId: actor.userId, action: 'team.create', target: `team:${name}` });
+      await insertTeam(trx, row);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(name);
@@ -86,19 +85,55 @@ export async function deleteTeam(deps: Deps, actor: Principal, tenantId: string,
   assertRbac(actor.access.edition, 'enterprise', 'teams');
   const at = isoNow(deps);
   return deps.store.write(async (trx) => {
-    const row = await existingTeam(trx, tenantId, name);
-    const team = await teamObject(trx, tenantId, row);
-    // Memberships, role grants and resource grants go with the team (cascade).
-    await trx.deleteFrom('teams').where('tenant_id', '=', tenantId).where('id', '=', row.id).execute();
-    await appendAudit(trx, {
-      at, tenantId, actorId: actor.userId, action: 'team.delete', target: `team:${name}`,
-      details: { roles: team.roles, members: team.members.length },
-    });
-    return team;
+    return deleteTeamInTrx(trx, actor.userId, await existingTeam(trx, tenantId, name), at);
   });
 }
 
-type TeamChange = 'add-member' | 'remove-member' | 'grant' | 'revoke';
+/** Writes a new team (validated row) and the `team.create` event, inside the caller's transaction. */
+export async function insertTeam(trx: Kysely<Database>, row: TeamRow): Promise<void> {
+  await trx.insertInto('teams').values(row).execute();
+  await appendAudit(trx, { at: row.created_at, tenantId: row.tenant_id, actorId: row.created_by, action: 'team.create', target: `team:${row.name}` });
+}
+
+/** Deletes a team and writes `team.delete`, inside the caller's transaction; returns the team as it was. */
+export async function deleteTeamInTrx(trx: Kysely<Database>, actorId: string | null, row: TeamRow, at: string): Promise<Team> {
+  const tenantId = row.tenant_id;
+  const team = await teamObject(trx, tenantId, row);
+  // Memberships, role grants and resource grants go with the team (cascade).
+  await trx.deleteFrom('teams').where('tenant_id', '=', tenantId).where('id', '=', row.id).execute();
+  await appendAudit(trx, {
+    at, tenantId, actorId, action: 'team.delete', target: `team:${row.name}`,
+    details: { roles: team.roles, members: team.members.length },
+  });
+  return team;
+}
+
+/**
+ * One membership or team-role change inside the caller's transaction, audited as
+ * team.<change> (the caller has checked that it changes something).
+ */
+export async function writeTeamChange(
+  trx: Kysely<Database>, actorId: string | null, team: TeamRow, change: TeamChange, what: { userId: string } | { roleId: string }, at: string,
+): Promise<void> {
+  const tenantId = team.tenant_id;
+  if ('userId' in what) {
+    if (change === 'add-member') {
+      await trx.insertInto('team_members').values({ tenant_id: tenantId, team_id: team.id, user_id: what.userId, added_by: actorId, added_at: at }).execute();
+    } else {
+      await trx.deleteFrom('team_members').where('tenant_id', '=', tenantId).where('team_id', '=', team.id).where('user_id', '=', what.userId).execute();
+    }
+    await appendAudit(trx, { at, tenantId, actorId, action: `team.${change}`, target: `user:${what.userId}`, details: { team: team.name } });
+    return;
+  }
+  if (change === 'grant') {
+    await trx.insertInto('team_roles').values({ tenant_id: tenantId, team_id: team.id, role_id: what.roleId, granted_by: actorId, granted_at: at }).execute();
+  } else {
+    await trx.deleteFrom('team_roles').where('tenant_id', '=', tenantId).where('team_id', '=', team.id).where('role_id', '=', what.roleId).execute();
+  }
+  await appendAudit(trx, { at, tenantId, actorId, action: `team.${change}`, target: `team:${team.name}`, details: { team: team.name, role: what.roleId } });
+}
+
+export type TeamChange = 'add-member' | 'remove-member' | 'grant' | 'revoke';
 
 /** One change to a team in one transaction, audited as team.<change>. */
 async function changeTeam(
@@ -107,14 +142,13 @@ async function changeTeam(
   tenantId: string,
   name: string,
   change: TeamChange,
-  apply: (trx: Kysely<Database>, team: TeamRow, at: string) => Promise<{ target: string; details: Record<string, unknown> }>,
+  apply: (trx: Kysely<Database>, team: TeamRow, at: string) => Promise<void>,
 ): Promise<Team> {
   assertRbac(actor.access.edition, 'enterprise', 'teams');
   const at = isoNow(deps);
   return deps.store.write(async (trx) => {
     const team = await existingTeam(trx, tenantId, name);
-    const { target, details } = await apply(trx, team, at);
-    await appendAudit(trx, { at, tenantId, actorId: actor.userId, action: `team.${change}`, target, details: { team: name, ...details } });
+    await apply(trx, team, at);
     return teamObject(trx, tenantId, team);
   }).catch((error: unknown) => {
     // The same member or role added concurrently (PostgreSQL; SQLite writers are serialized).
@@ -132,17 +166,15 @@ export function addTeamMember(deps: Deps, actor: Principal, tenantId: string, na
   return changeTeam(deps, actor, tenantId, name, 'add-member', async (trx, team, at) => {
     const user = await userInTenant(trx, tenantId, userRef);
     if (await membership(trx, team, user.id)) throw conflict(`${user.email} is already a member of team ${name}`);
-    await trx.insertInto('team_members').values({ tenant_id: tenantId, team_id: team.id, user_id: user.id, added_by: actor.userId, added_at: at }).execute();
-    return { target: `user:${user.id}`, details: {} };
+    await writeTeamChange(trx, actor.userId, team, 'add-member', { userId: user.id }, at);
   });
 }
 
 export function removeTeamMember(deps: Deps, actor: Principal, tenantId: string, name: string, userRef: string): Promise<Team> {
-  return changeTeam(deps, actor, tenantId, name, 'remove-member', async (trx, team) => {
+  return changeTeam(deps, actor, tenantId, name, 'remove-member', async (trx, team, at) => {
     const user = await userInTenant(trx, tenantId, userRef);
     if (!(await membership(trx, team, user.id))) throw new AppError('not_found', `${user.email} is not a member of team ${name}`);
-    await trx.deleteFrom('team_members').where('tenant_id', '=', tenantId).where('team_id', '=', team.id).where('user_id', '=', user.id).execute();
-    return { target: `user:${user.id}`, details: {} };
+    await writeTeamChange(trx, actor.userId, team, 'remove-member', { userId: user.id }, at);
   });
 }
 
@@ -151,15 +183,13 @@ export function grantTeamRole(deps: Deps, actor: Principal, tenantId: string, na
     await resolveAssignableRole(trx, tenantId, roleId, actor.access.edition);
     if (await teamRole(trx, team, roleId)) throw conflict(`team ${name} already holds role ${roleId}`);
     assertCanConfer(actor, tenantId, effectivePermissions(await loadRoleLinks(trx, tenantId), roleId), `grant ${roleId}`);
-    await trx.insertInto('team_roles').values({ tenant_id: tenantId, team_id: team.id, role_id: roleId, granted_by: actor.userId, granted_at: at }).execute();
-    return { target: `team:${name}`, details: { role: roleId } };
+    await writeTeamChange(trx, actor.userId, team, 'grant', { roleId }, at);
   });
 }
 
 export function revokeTeamRole(deps: Deps, actor: Principal, tenantId: string, name: string, roleId: string): Promise<Team> {
-  return changeTeam(deps, actor, tenantId, name, 'revoke', async (trx, team) => {
+  return changeTeam(deps, actor, tenantId, name, 'revoke', async (trx, team, at) => {
     if (!(await teamRole(trx, team, roleId))) throw new AppError('not_found', `team ${name} does not hold role ${roleId}`);
-    await trx.deleteFrom('team_roles').where('tenant_id', '=', tenantId).where('team_id', '=', team.id).where('role_id', '=', roleId).execute();
-    return { target: `team:${name}`, details: { role: roleId } };
+    await writeTeamChange(trx, actor.userId, team, 'revoke', { roleId }, at);
   });
 }

@@ -1,7 +1,7 @@
 // Tenants: create, list, show, update, (de)activate, and each user's default tenant.
 import type { Principal } from '../auth/principal.js';
 import { appendAudit } from '../store/audit-repo.js';
-import { isUniqueViolation } from '../store/db.js';
+import { isUniqueViolation, type Trx } from '../store/db.js';
 import { insertBuiltinRoles } from '../store/role-repo.js';
 import type { TenantRow } from '../store/schema.js';
 import { findTenantBySlug, listTenantRows, MAIN_TENANT_ID, toTenant } from '../store/tenant-repo.js';
@@ -34,25 +34,28 @@ export async function createTenant(deps: Deps, actor: Principal, input: CreateTe
     updated_at: isoNow(deps),
   };
   try {
-    await deps.store.write(async (trx) => {
-      if (await findTenantBySlug(trx, row.slug)) throw slugTaken(row.slug);
-      await assertTenantCreationAllowed(trx);
-      await trx.insertInto('tenants').values(row).execute();
-      await insertBuiltinRoles(trx, row.id, row.created_at);
-      await appendAudit(trx, {
-        at: row.created_at,
-        tenantId: row.id,
-        actorId: actor.userId,
-        action: 'tenant.create',
-        target: `tenant:${row.slug}`,
-        details: { name: row.name, email: row.email, color: row.color },
-      });
-    });
+    await deps.store.write((trx) => insertTenant(trx, row, actor.userId));
   } catch (error) {
     if (isUniqueViolation(error)) throw slugTaken(row.slug);
     throw error;
   }
   return toTenant(row);
+}
+
+/** Writes a new tenant (validated row) with its built-in roles and the `tenant.create` event, inside the caller's transaction. */
+export async function insertTenant(trx: Trx, row: TenantRow, actorId: string | null): Promise<void> {
+  if (await findTenantBySlug(trx, row.slug)) throw slugTaken(row.slug);
+  await assertTenantCreationAllowed(trx);
+  await trx.insertInto('tenants').values(row).execute();
+  await insertBuiltinRoles(trx, row.id, row.created_at);
+  await appendAudit(trx, {
+    at: row.created_at,
+    tenantId: row.id,
+    actorId,
+    action: 'tenant.create',
+    target: `tenant:${row.slug}`,
+    details: { name: row.name, email: row.email, color: row.color },
+  });
 }
 
 export async function listTenants(deps: Deps, status: TenantStatus | 'all'): Promise<Tenant[]> {
@@ -84,11 +87,14 @@ export async function updateTenant(deps: Deps, actor: Principal, tenant: TenantR
   const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => tenant[k as keyof TenantRow] !== v));
   if (Object.keys(changed).length === 0) return toTenant(tenant);
   const at = isoNow(deps);
-  await deps.store.write(async (trx) => {
-    await trx.updateTable('tenants').set({ ...changed, updated_at: at }).where('id', '=', tenant.id).execute();
-    await appendAudit(trx, { at, tenantId: tenant.id, actorId: actor.userId, action: 'tenant.update', target: `tenant:${tenant.slug}`, details: { changed } });
-  });
+  await deps.store.write((trx) => writeTenantChanges(trx, tenant, changed, actor.userId, at));
   return toTenant({ ...tenant, ...changed, updated_at: at });
+}
+
+/** Writes changed tenant fields (already validated, only those that differ) and the `tenant.update` event, inside the caller's transaction. */
+export async function writeTenantChanges(trx: Trx, tenant: Pick<TenantRow, 'id' | 'slug'>, changed: Partial<TenantRow>, actorId: string | null, at: string): Promise<void> {
+  await trx.updateTable('tenants').set({ ...changed, updated_at: at }).where('id', '=', tenant.id).execute();
+  await appendAudit(trx, { at, tenantId: tenant.id, actorId, action: 'tenant.update', target: `tenant:${tenant.slug}`, details: { changed } });
 }
 
 export async function setTenantStatus(deps: Deps, actor: Principal, tenant: TenantRow, status: TenantStatus): Promise<Tenant> {

@@ -134,6 +134,9 @@ const expectations: Record<string, Expectation> = {
   review: { allow: iamReaders },
   'audit verify': { allow: supers },
   env: { allow: supers },
+  // Each object of the file is authorized again against its tenant (test/e2e/apply.test.ts).
+  apply: { allow: admins },
+  export: { allow: admins },
   'db migrate': none,
   'db status': none,
 };
