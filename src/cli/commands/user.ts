@@ -2,6 +2,7 @@
 import { createUser } from '../../core/users.js';
 import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
+import { readNewPassword } from '../new-password.js';
 import { userFields } from '../views.js';
 
 type Opts = Record<string, any>;
@@ -17,7 +18,8 @@ export async function create(ctx: CommandContext, _args: unknown[], opts: Opts):
       { value: 'password', name: 'Set a password now' },
     ])) === 'password';
   }
-  const password = withPassword ? await ctx.secret('--password-stdin', opts.passwordStdin === true, 'Password:') : undefined;
+  // At a prompt: the strength indicator and a second entry, as everywhere a password is chosen.
+  const password = withPassword ? await readNewPassword(ctx, '--password-stdin', opts.passwordStdin === true, 'Password:', [email, firstName]) : undefined;
   const acting = await ctx.actingTenant();
   const deps = await ctx.deps();
   const principal = await ctx.principal();
