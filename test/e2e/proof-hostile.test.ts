@@ -18,6 +18,8 @@ interface Case {
   code: number;
   /** Runs with no one signed in (a home without a context), as a process of its own. */
   anonymous?: boolean;
+  /** Environment variables for the run (a whole process, signed in unless anonymous). */
+  env?: Record<string, string>;
   /** A refused sign-in is recorded by design: this one failed audit event may be appended. */
   records?: string;
 }
@@ -124,6 +126,16 @@ const cases: Case[] = [
   { name: 'sso provision garbage token', args: ['sso', 'provision', '--id-token-stdin'], input: "eyJ' OR 1=1\n", code: 4, anonymous: true, records: 'auth.sso-login' },
   { name: 'sso provision NUL token', args: ['sso', 'provision', '--id-token-stdin'], input: 'a.b\u0000.c\n', code: 2, anonymous: true },
   { name: 'api key stdin NUL', args: ['whoami', '--api-key-stdin'], input: 'iak_\u0000\n', code: 2, anonymous: true },
+
+  // Hostile environment variables.
+  { name: 'IAMCTL_TENANT SQL', args: ['user', 'create', '--email', 'env@acme.example', '--first-name', 'Env', '--invite'], env: { IAMCTL_TENANT: "acme' OR '1'='1" }, code: 6 },
+  { name: 'IAMCTL_TENANT long', args: ['tenant', 'current'], env: { IAMCTL_TENANT: long }, code: 6 },
+  { name: 'IAMCTL_TENANT escape', args: ['tenant', 'current'], env: { IAMCTL_TENANT: '\u001b]0;x\u0007' }, code: 6 },
+  { name: 'IAMCTL_API_KEY SQL', args: ['whoami'], env: { IAMCTL_API_KEY: "iak_' OR '1'='1" }, code: 4, anonymous: true },
+  { name: 'IAMCTL_API_KEY long', args: ['whoami'], env: { IAMCTL_API_KEY: `iak_${long}` }, code: 4, anonymous: true },
+  { name: 'IAMCTL_MASTER_KEY garbage', args: ['settings', 'set', 'ai.openaiApiKey', '--value-stdin', '--global'], input: 'sk-abc\n', env: { IAMCTL_MASTER_KEY: "' OR 1=1" }, code: 3 },
+  { name: 'IAMCTL_DB not a store', args: ['tenant', 'list'], env: { IAMCTL_DB: '/etc/passwd' }, code: 1 },
+  { name: 'IAMCTL_DB bad URL', args: ['tenant', 'list'], env: { IAMCTL_DB: "postgres://x:y@256.0.0.1:1/db'--" }, code: 1 },
 
   // Broken files.
   ...([
@@ -256,21 +268,31 @@ describe('hostile input (proof)', () => {
     };
     // Signed-in cases: through the CLI's own run() in one process (test/helpers/cli-batch.ts),
     // then the whole store compared once (a change names its table and rows).
-    const inBatch = cases.filter((c) => !c.anonymous);
+    const inBatch = cases.filter((c) => !c.anonymous && !c.env);
     const results = await runBatch(root, inBatch.map((c) => ({ argv: prepare(c, root), ...(c.input === undefined ? {} : { input: String(c.input) }) })));
     inBatch.forEach((c, i) => report(c, results[i]!, expectOneLineFailure(c, results[i]!)));
     failures.push(...(await storeProblems()));
-    // Anonymous cases (sign-in, key verify's fast path, SSO, invitations): whole processes, the store compared after each.
-    for (const c of cases.filter((x) => x.anonymous)) {
-      const r = await anonymous.run(prepare(c, anonymous), c.input === undefined ? {} : { input: String(c.input) });
+    // Anonymous cases (sign-in, key verify's fast path, SSO, invitations) and environment
+    // variables: whole processes, the store compared after each.
+    for (const c of cases.filter((x) => x.anonymous || x.env)) {
+      const shell = c.anonymous ? anonymous : root;
+      const r = await shell.run(prepare(c, shell), { ...(c.input === undefined ? {} : { input: String(c.input) }), ...(c.env ? { env: c.env } : {}) });
       report(c, r, [...expectOneLineFailure(c, r), ...(await storeProblems(c.records))]);
     }
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('takes an empty IAMCTL_DB or IAMCTL_TENANT as unset, like IAMCTL_HOME', async () => {
+    // On PostgreSQL the store is named by IAMCTL_DB, so only the SQLite run can empty it.
+    const env = root.dialect === 'sqlite' ? { IAMCTL_DB: '', IAMCTL_TENANT: '' } : { IAMCTL_TENANT: '' };
+    const r = await root.run(['tenant', 'current', '-o', 'json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ tenant: 'acme', source: 'context' });
+  });
+
   it('a sample of the signed-in cases fails the same way as whole processes', async () => {
     const failures: string[] = [];
-    const sample = cases.filter((c, i) => !c.anonymous && i % 15 === 0);
+    const sample = cases.filter((c, i) => !c.anonymous && !c.env && i % 15 === 0);
     for (const c of sample) {
       const r = await root.run(prepare(c, root), c.input === undefined ? {} : { input: String(c.input) });
       const problems = [...expectOneLineFailure(c, r), ...(await storeProblems())];
