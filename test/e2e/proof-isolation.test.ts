@@ -15,8 +15,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/registry.js';
 import type { CommandSpec } from '../../src/cli/registry-types.js';
-import { runBatch } from '../helpers/cli-batch.js';
-import { cli, initializedCli, login, type Cli, type CliResult } from '../helpers/cli.js';
+import { runBatch, type BatchLine } from '../helpers/cli-batch.js';
+import { cli, initializedCli, login, type Cli } from '../helpers/cli.js';
 import { dumpDiff, dumpStore } from '../helpers/dump.js';
 
 type Kind = 'user' | 'role' | 'team' | 'key' | 'invitation' | 'session' | 'tenant';
@@ -210,32 +210,37 @@ describe('tenant isolation (proof)', () => {
 
   beforeAll(async () => {
     root = await initializedCli();
-    const must = async (c: Cli, args: string[], input?: string): Promise<CliResult> => {
-      const r = await c.run(args, input === undefined ? {} : { input });
-      if (r.exitCode !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
-      return r;
-    };
-    await must(root, ['tenant', 'create', 'acme', '--name', 'Acme']);
-    await must(root, ['tenant', 'create', 'globex', '--name', 'Globex Corp']);
-    // globex: a user with a password, a session, a key, a team, a custom role, a grant, settings, an invitation.
+    // The set-up in one batch process (many commands, one process start: see cli-batch.ts).
     const g = ['--tenant', 'globex'];
-    await must(root, ['role', 'create', 'globex-role', '--grant', 'flows:read', ...g]);
-    await must(root, ['team', 'create', 'globex-team', ...g]);
-    await must(root, ['user', 'create', '--email', 'bob@globex.example', '--first-name', 'Bobby', '--last-name', 'Globexian', '--role', 'editor', '--team', 'globex-team', '--password-stdin', ...g], `${pw}\n`);
-    await must(root, ['team', 'grant', 'globex-team', 'globex-role', ...g]);
-    await must(root, ['access', 'grant', 'bob@globex.example', 'viewer', '--on', 'flows:/shared', ...g]);
-    await must(root, ['access', 'grant', 'team:globex-team', 'viewer', '--on', 'flows:/shared', ...g]);
-    await must(root, ['settings', 'set', 'security.apiKeys.enabled', 'true', '--user', 'bob@globex.example', ...g]);
-    const key = JSON.parse((await must(root, ['key', 'create', '--user', 'bob@globex.example', '--name', 'globex-key', '-o', 'json', ...g])).stdout);
-    const invite = JSON.parse((await must(root, ['invite', 'create', '--email', 'ivy@globex.example', '--first-name', 'Ivy', '-o', 'json', ...g])).stdout);
+    const a = ['--tenant', 'acme'];
+    const setup: BatchLine[] = [
+      { argv: ['tenant', 'create', 'acme', '--name', 'Acme'] },
+      { argv: ['tenant', 'create', 'globex', '--name', 'Globex Corp'] },
+      // globex: a user with a password, a session, a key, a team, a custom role, grants, settings, an invitation.
+      { argv: ['role', 'create', 'globex-role', '--grant', 'flows:read', ...g] },
+      { argv: ['team', 'create', 'globex-team', ...g] },
+      { argv: ['user', 'create', '--email', 'bob@globex.example', '--first-name', 'Bobby', '--last-name', 'Globexian', '--role', 'editor', '--team', 'globex-team', '--password-stdin', ...g], input: `${pw}\n` },
+      { argv: ['team', 'grant', 'globex-team', 'globex-role', ...g] },
+      { argv: ['access', 'grant', 'bob@globex.example', 'viewer', '--on', 'flows:/shared', ...g] },
+      { argv: ['access', 'grant', 'team:globex-team', 'viewer', '--on', 'flows:/shared', ...g] },
+      { argv: ['settings', 'set', 'security.apiKeys.enabled', 'true', '--user', 'bob@globex.example', ...g] },
+      { argv: ['key', 'create', '--user', 'bob@globex.example', '--name', 'globex-key', '-o', 'json', ...g] },
+      { argv: ['invite', 'create', '--email', 'ivy@globex.example', '--first-name', 'Ivy', '-o', 'json', ...g] },
+      // acme: its admin (who tries everything), another user, a team and a custom role of its own.
+      { argv: ['user', 'create', '--email', 'ann@acme.example', '--first-name', 'Ann', '--role', 'admin', '--password-stdin', ...a], input: `${pw}\n` },
+      { argv: ['user', 'create', '--email', 'amy@acme.example', '--first-name', 'Amy', '--role', 'editor', '--password-stdin', ...a], input: `${pw}\n` },
+      { argv: ['team', 'create', 'acme-team', ...a] },
+      { argv: ['role', 'create', 'acme-role', '--grant', 'flows:read', ...a] },
+    ];
+    const done = await runBatch(root, setup);
+    done.forEach((r, i) => {
+      if (r.exitCode !== 0) throw new Error(`${setup[i]!.argv.join(' ')}: ${r.stderr}`);
+    });
+    const key = JSON.parse(done[9]!.stdout);
+    const invite = JSON.parse(done[10]!.stdout);
     const bob = cli({ db: root.db });
     await login(bob, 'bob@globex.example', pw);
     const [session] = (await bob.json(['session', 'list'])) as { id: string }[];
-    // acme: its admin (who tries everything), another user, a team and a custom role of its own.
-    await must(root, ['user', 'create', '--email', 'ann@acme.example', '--first-name', 'Ann', '--role', 'admin', '--password-stdin', '--tenant', 'acme'], `${pw}\n`);
-    await must(root, ['user', 'create', '--email', 'amy@acme.example', '--first-name', 'Amy', '--role', 'editor', '--password-stdin', '--tenant', 'acme'], `${pw}\n`);
-    await must(root, ['team', 'create', 'acme-team', '--tenant', 'acme']);
-    await must(root, ['role', 'create', 'acme-role', '--grant', 'flows:read', '--tenant', 'acme']);
     ann = cli({ db: root.db });
     expect((await login(ann, 'ann@acme.example', pw)).exitCode).toBe(0);
 
@@ -254,7 +259,7 @@ describe('tenant isolation (proof)', () => {
       tenant: { globex: 'globex', missing: 'nowhere' },
     } satisfies Record<IdKind, { globex: string; missing: string }>);
     markers.push('globex', 'Globex', 'bob@globex.example', 'Bobby', 'Globexian', 'ivy@globex.example', 'globex-role', 'globex-team', 'globex-key', bobRow!.id, globexRow!.id, key.id, invite.id, session!.id);
-  });
+  }, 180_000);
 
   it('covers every registered command that takes a user, key, team, role, invitation, session, grant or tenant', () => {
     const problems: string[] = [];

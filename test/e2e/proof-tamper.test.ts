@@ -83,7 +83,7 @@ describe('audit tampering (proof)', () => {
     rows = pristine.map((r) => ({ seq: Number(r.seq), hash: String(r.hash) }));
     expect(rows.length).toBeGreaterThanOrEqual(8);
     expect((await verify()).exitCode).toBe(0);
-  });
+  }, 120_000);
 
   it('an edit of any chained column of any row breaks at that row', async () => {
     for (const { seq } of rows) {

@@ -49,10 +49,10 @@ export async function startBatch(c: Cli, lines: readonly BatchLine[]): Promise<{
   await c.sql('select 1'); // the store exists (PostgreSQL: its database is created)
   const input = path.join(c.home, `batch-${Math.random().toString(36).slice(2)}.json`);
   fs.writeFileSync(input, JSON.stringify(lines), { mode: 0o600 });
-  const child = execa(process.execPath, [worker, input], { env: c.env, extendEnv: true, reject: false, timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+  const child = execa(process.execPath, [worker, input], { env: c.env, extendEnv: true, reject: false, timeout: 600_000, maxBuffer: 256 * 1024 * 1024 });
   const results = child.then((r) => {
     fs.rmSync(input, { force: true });
-    if (r.exitCode !== 0) throw new Error(`batch worker exited ${r.exitCode}: ${String(r.stderr).slice(0, 2000)}`);
+    if (r.exitCode !== 0) throw new Error(`batch worker exited ${r.exitCode ?? r.signal ?? (r.timedOut ? 'on timeout' : '?')}: ${String(r.stderr).slice(0, 2000)}`);
     return JSON.parse(String(r.stdout)) as CliResult[];
   });
   return { child, results };
