@@ -142,7 +142,8 @@ export class CommandContext {
       const principal = await this.principal();
       const { db } = await this.store();
       const { findTenantById, findTenantBySlug, publicSlug } = await import('../store/tenant-repo.js');
-      const named = this.globals.tenant ?? this.io.env.IAMCTL_TENANT;
+      // An empty IAMCTL_TENANT is unset, like IAMCTL_HOME and IAMCTL_API_KEY.
+      const named = this.globals.tenant ?? (this.io.env.IAMCTL_TENANT || undefined);
       const source: TenantSource | undefined = this.globals.tenant ? 'flag' : this.io.env.IAMCTL_TENANT ? 'env' : undefined;
       const superAdmin = principal.access.isSuperAdmin;
       let slug = named;

@@ -11,7 +11,7 @@ export function resolveHome(env: NodeJS.ProcessEnv): string {
   return path.join(data, 'iamctl');
 }
 
-/** --db, else IAMCTL_DB, else the SQLite file in the home folder. */
+/** --db, else IAMCTL_DB, else the SQLite file in the home folder. An empty variable is unset, as for IAMCTL_HOME. */
 export function resolveStoreLocation(dbFlag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return dbFlag ?? env.IAMCTL_DB ?? path.join(resolveHome(env), 'iamctl.db');
+  return dbFlag ?? (env.IAMCTL_DB || undefined) ?? path.join(resolveHome(env), 'iamctl.db');
 }

@@ -108,8 +108,8 @@ export class Renderer {
   /** `error: <what> (<code>)` and a hint line; JSON on stderr with -o json. */
   error(error: AppError | { code: string; message: string; hint?: string | undefined }): void {
     if (this.options.format === 'json') {
-      const body: Record<string, unknown> = { code: error.code, message: error.message };
-      if (error.hint) body.hint = error.hint;
+      const body: Record<string, unknown> = { code: error.code, message: shorten(error.message) };
+      if (error.hint) body.hint = shorten(error.hint);
       if (error instanceof AppError && error.data !== undefined) body.details = error.data;
       this.io.stderr.write(JSON.stringify({ error: body }) + '\n');
       return;
@@ -152,8 +152,24 @@ const stateColours: Record<string, 'green' | 'yellow' | 'red' | 'dim'> = {
   failure: 'red',
 };
 
+/**
+ * Messages echo what was typed, which may be anything: line breaks become spaces, other control
+ * and bidi characters are shown escaped (a typed ESC or OSC sequence must not drive the
+ * terminal, nor a U+202E reorder the line), and a very long message keeps its start and end.
+ */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+  return shorten(text.replace(/[\r\n]+/g, ' ')).replace(
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+const maxMessage = 400;
+
+/** At most `maxMessage` characters: the start and the end (where the reason usually is). */
+function shorten(text: string): string {
+  if (text.length <= maxMessage) return text;
+  return `${text.slice(0, 200)}…(${text.length - 350} characters omitted)…${text.slice(-150)}`;
 }
 
 async function boxedTable(head: string[], rows: string[][]): Promise<string> {

@@ -118,6 +118,9 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): P
   let position = { seq: Number(head.anchor_seq), hash: head.anchor_hash };
   const fromSeq = position.seq + 1;
   let checked = 0;
+  // The anchor must be the one the newest `audit.prune` set (it is appended after its deletion,
+  // so it is always kept): otherwise rows were deleted and the anchor moved by hand.
+  let prunedTo = 0;
   for (;;) {
     const rows = await db
       .selectFrom('audit_events')
@@ -133,6 +136,7 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): P
     }
     checked += rows.length;
     position = outcome;
+    for (const row of rows) if (row.action === 'audit.prune') prunedTo = anchorOf(row.details);
   }
   // Rows deleted from the end of the chain leave the head pointing past them.
   if (position.seq !== Number(head.seq) || position.hash !== head.hash) {
@@ -144,5 +148,26 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): P
       firstBreak: { seq: position.seq + 1, reason: `the chain head is at event ${Number(head.seq)} but the events stop at ${position.seq} (events deleted)` },
     };
   }
+  if (prunedTo !== fromSeq - 1) {
+    return {
+      ok: false,
+      checked,
+      fromSeq,
+      headSeq: Number(head.seq),
+      firstBreak: {
+        seq: fromSeq,
+        reason: `the chain's anchor is event ${fromSeq - 1}, but ${prunedTo === 0 ? 'no audit prune moved it' : `the last audit prune moved it to event ${prunedTo}`} (events deleted)`,
+      },
+    };
+  }
   return { ok: true, checked, fromSeq, headSeq: Number(head.seq), firstBreak: null };
+}
+
+function anchorOf(details: string): number {
+  try {
+    const value = (JSON.parse(details) as { anchorSeq?: unknown }).anchorSeq;
+    return typeof value === 'number' && Number.isSafeInteger(value) ? value : -1;
+  } catch {
+    return -1;
+  }
 }

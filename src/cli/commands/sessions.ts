@@ -26,10 +26,12 @@ export async function revoke(ctx: CommandContext, [id]: (string | undefined)[]):
   const deps = await ctx.deps();
   const session = await findSession(deps, id!);
   const own = session?.user_id === principal.userId;
-  if (!session) throw notFound(`session ${id}`, 'see `iamctl session list`');
+  // Another tenant's session must look exactly like a missing one, hint included.
+  const missing = () => notFound(`session ${id}`, 'see `iamctl session list` (or `--user <user>`)');
+  if (!session) throw missing();
   if (!own) {
     const acting = await ctx.actingTenant();
-    if (session.tenant_id !== acting.row.id) throw notFound(`session ${id}`, 'see `iamctl session list --user <user>`');
+    if (session.tenant_id !== acting.row.id) throw missing();
     await ctx.authorize('users:update', session.tenant_id);
   }
   await ctx.confirm(`Revoke session ${session.id}${own ? ' (yours)' : ''}`);
