@@ -82,7 +82,7 @@ export class CommandContext {
   /** The store, refusing a missing, older or newer schema with the fix. */
   async store(): Promise<Store> {
     const store = await this.openStore();
-    const { assertSchemaCurrent } = await import('../store/migrate.js');
+    const { assertSchemaCurrent } = await import('../store/schema-check.js');
     await assertSchemaCurrent(store);
     return store;
   }
