@@ -49,7 +49,7 @@ export class CommandContext {
     const format: OutputFormat = globals.output ?? 'table';
     const columns = typeof options.columns === 'string' ? options.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
     this.out = new Renderer(io, { format, columns, color: colorEnabled(io, globals.color === false), quiet: globals.quiet === true });
-    this.stdin = new StdinLines(io.stdin);
+    this.stdin = new StdinLines(() => io.stdin);
     this.contextFile = new ContextFile(this.home);
   }
 
