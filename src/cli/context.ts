@@ -5,7 +5,11 @@ import type { Decision } from '../auth/authorize.js';
 import type { Principal } from '../auth/principal.js';
 import type { Deps } from '../core/deps.js';
 import { AppError, notFound, unauthenticated, usageError } from '../core/errors.js';
-import type { Store } from '../store/db.js';
+import { isPostgresUrl, openStore, type Store } from '../store/db.js';
+import { assertSchemaCurrent } from '../store/schema-check.js';
+import { findTenantById, findTenantBySlug, publicSlug } from '../store/tenant-repo.js';
+import { authenticateSession } from '../auth/sessions.js';
+import { authorizeOrThrow } from './guard.js';
 import type { TenantRow } from '../store/schema.js';
 import { Renderer, type OutputFormat } from '../output/render.js';
 import { ContextFile, type StoreContext } from './context-file.js';
@@ -49,7 +53,7 @@ export class CommandContext {
     const format: OutputFormat = globals.output ?? 'table';
     const columns = typeof options.columns === 'string' ? options.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
     this.out = new Renderer(io, { format, columns, color: colorEnabled(io, globals.color === false), quiet: globals.quiet === true });
-    this.stdin = new StdinLines(io.stdin);
+    this.stdin = new StdinLines(() => io.stdin);
     this.contextFile = new ContextFile(this.home);
   }
 
@@ -71,7 +75,6 @@ export class CommandContext {
   /** Opens the store without checking its schema (db migrate/status, init). */
   async openStore(options: { create?: boolean } = {}): Promise<Store> {
     this.#store ??= (async () => {
-      const { openStore, isPostgresUrl } = await import('../store/db.js');
       const location = this.storeLocation;
       if (options.create && !isPostgresUrl(location) && !this.globals.db && !this.io.env.IAMCTL_DB) this.ensureHome();
       return openStore(location, options);
@@ -82,7 +85,6 @@ export class CommandContext {
   /** The store, refusing a missing, older or newer schema with the fix. */
   async store(): Promise<Store> {
     const store = await this.openStore();
-    const { assertSchemaCurrent } = await import('../store/migrate.js');
     await assertSchemaCurrent(store);
     return store;
   }
@@ -120,7 +122,6 @@ export class CommandContext {
         if (!initialized) throw new AppError('not_initialized', 'the store is not initialized', { hint: 'run `iamctl init`' });
         throw unauthenticated('not signed in', 'run `iamctl login` (or set IAMCTL_API_KEY)');
       }
-      const { authenticateSession } = await import('../auth/sessions.js');
       return authenticateSession(deps, session);
     })();
     return this.#principal;
@@ -141,7 +142,6 @@ export class CommandContext {
     this.#acting ??= (async () => {
       const principal = await this.principal();
       const { db } = await this.store();
-      const { findTenantById, findTenantBySlug, publicSlug } = await import('../store/tenant-repo.js');
       // An empty IAMCTL_TENANT is unset, like IAMCTL_HOME and IAMCTL_API_KEY.
       const named = this.globals.tenant ?? (this.io.env.IAMCTL_TENANT || undefined);
       const source: TenantSource | undefined = this.globals.tenant ? 'flag' : this.io.env.IAMCTL_TENANT ? 'env' : undefined;
@@ -172,7 +172,6 @@ export class CommandContext {
   /** Authorizes through the one function; throws forbidden (5) with the reason. */
   async authorize(permission: string, tenantId: string, resourcePath?: string): Promise<Decision> {
     const principal = await this.principal();
-    const { authorizeOrThrow } = await import('./guard.js');
     return authorizeOrThrow(principal, permission, tenantId, resourcePath);
   }
 

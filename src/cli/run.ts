@@ -2,7 +2,7 @@
 // into its message and exit code. The only place that knows about both Commander and AppError.
 import { CommanderError } from 'commander';
 import { AppError, isAppError, usageError } from '../core/errors.js';
-import { Renderer } from '../output/render.js';
+import { prepareColour, Renderer } from '../output/render.js';
 import { MAIN_TENANT_ID } from '../store/tenant-repo.js';
 import { CommandContext } from './context.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -37,6 +37,8 @@ function checkStdinFlags(globals: GlobalOptions, opts: Record<string, unknown>):
 
 export async function run(argv: readonly string[], io: IO = processIO()): Promise<number> {
   const json = wantsJson(argv);
+  // Chalk only when some output may be coloured (both renderers below colour only then).
+  if (colorEnabled(io, false)) await prepareColour();
   const errors = new Renderer(io, { format: json ? 'json' : 'table', color: colorEnabled(io, argv.includes('--no-color')), quiet: false });
   const debug = argv.includes('--debug');
   let exitCode: number = ExitCode.ok;

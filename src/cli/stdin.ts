@@ -9,12 +9,13 @@ export class StdinLines {
   #lines: Promise<string[]> | undefined;
   #next = 0;
 
-  constructor(private readonly stream: Readable) {}
+  /** `stream` is called on the first read: building process.stdin costs start-up time. */
+  constructor(private readonly stream: () => Readable) {}
 
   async #read(): Promise<string[]> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.stream) {
+    for await (const chunk of this.stream()) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       size += buffer.length;
       if (size > maxStdinBytes) throw usageError('stdin is too large for a secret (over 1 MiB)');

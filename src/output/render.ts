@@ -1,6 +1,5 @@
 // The one output layer: data to stdout as a table (boxed on a terminal, tab-separated off it),
 // JSON, YAML or CSV; messages, warnings and errors to stderr, coloured only on a terminal.
-import { Chalk, type ChalkInstance } from 'chalk';
 import { AppError, usageError } from '../core/errors.js';
 import type { IO } from '../cli/io.js';
 import { named } from '../util/interop.js';
@@ -17,6 +16,37 @@ export interface Column<T> {
   get: (item: T) => unknown;
 }
 
+/** The styles output uses: chalk's, or plain text when colour is off. */
+export interface Styles {
+  readonly level: number;
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+}
+
+// What chalk at level 0 returns for one argument: the text, unstyled.
+const unstyled = (text: string): string => '' + text;
+const plain: Styles = { level: 0, bold: unstyled, dim: unstyled, red: unstyled, green: unstyled, yellow: unstyled };
+
+let chalkClass: typeof import('chalk').Chalk | undefined;
+
+/**
+ * Loads chalk, which only coloured output needs (loading it costs every command a few
+ * milliseconds: it probes the terminal and the environment). Call it before building a
+ * Renderer whose output may be coloured.
+ */
+export async function prepareColour(): Promise<void> {
+  chalkClass ??= (await import('chalk')).Chalk;
+}
+
+function styles(level: 0 | 1): Styles {
+  if (level === 0) return plain;
+  if (!chalkClass) throw new Error('coloured output without prepareColour()');
+  return new chalkClass({ level });
+}
+
 export interface RenderOptions {
   format: OutputFormat;
   /** --columns a,b,c: which table/CSV columns, in that order. */
@@ -26,15 +56,15 @@ export interface RenderOptions {
 }
 
 export class Renderer {
-  readonly chalk: ChalkInstance;
-  readonly #errChalk: ChalkInstance;
+  readonly chalk: Styles;
+  readonly #errChalk: Styles;
 
   constructor(
     readonly io: IO,
     readonly options: RenderOptions,
   ) {
-    this.chalk = new Chalk({ level: options.color && io.stdoutIsTTY ? 1 : 0 });
-    this.#errChalk = new Chalk({ level: options.color ? 1 : 0 });
+    this.chalk = styles(options.color && io.stdoutIsTTY ? 1 : 0);
+    this.#errChalk = styles(options.color ? 1 : 0);
   }
 
   get format(): OutputFormat {
