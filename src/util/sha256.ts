@@ -5,16 +5,7 @@
 
 function primes(count: number): number[] {
   const found: number[] = [];
-  for (let n = 2; found.length < count; n++) {
-    let prime = true;
-    for (let i = 0; i < found.length && found[i]! * found[i]! <= n; i++) {
-      if (n % found[i]! === 0) {
-        prime = false;
-        break;
-      }
-    }
-    if (prime) found.push(n);
-  }
+  for (let n = 2; found.length < count; n++) if (found.every((p) => n % p !== 0)) found.push(n);
   return found;
 }
 
