@@ -1,4 +1,5 @@
 // The audit hash chain, as pure functions: what is hashed, and how a run of events is checked.
+import { createHash } from 'node:crypto';
 
 export const genesisHash = '0'.repeat(64);
 
@@ -25,8 +26,7 @@ export function canonicalJson(value: unknown): string {
 
 export function eventHash(prevHash: string, e: ChainedFields): string {
   const payload = JSON.stringify([e.seq, e.at, e.tenantId, e.actorId, e.action, e.target, e.result, e.details]);
-  // node:crypto on first use: commands that write no audit event do not load it.
-  return process.getBuiltinModule('node:crypto').createHash('sha256').update(prevHash).update('\n').update(payload).digest('hex');
+  return createHash('sha256').update(prevHash).update('\n').update(payload).digest('hex');
 }
 
 export interface StoredEvent extends ChainedFields {
