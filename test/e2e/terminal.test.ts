@@ -1,5 +1,7 @@
 // What only happens at a terminal, at a real pseudo-terminal: the choice between a password
 // and an invitation, the password prompt with its strength indicator, typed twice.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initializedCli, login } from '../helpers/cli.js';
 import { atTerminal } from '../helpers/terminal.js';
@@ -33,5 +35,19 @@ describe('at a terminal', () => {
     expect(result.screen).toMatch(/strength: (Weak|Fair)/);
     expect(result.screen).toMatch(/the passwords do not match/);
     expect(await c.sql("select email from users where email = 'abe@acme.example'")).toEqual([]);
+  });
+
+  it('apply prints its plan lines at a terminal, and a second apply only unchanged ones', async () => {
+    const c = await initializedCli();
+    const file = path.join(c.home, 'env.yaml');
+    fs.writeFileSync(file, 'version: 1\ntenants:\n  - slug: acme\n    name: Acme\n    teams:\n      - name: ops\n');
+    const first = await atTerminal(c, ['apply', '-f', file], []);
+    expect(first.exitCode, first.screen).toBe(0);
+    expect(first.screen).toMatch(/created\s+tenant\s+acme/);
+    expect(first.screen).toMatch(/created\s+team\s+acme\/ops/);
+    const again = await atTerminal(c, ['apply', '-f', file], []);
+    expect(again.exitCode, again.screen).toBe(0);
+    expect(again.screen).toMatch(/unchanged\s+tenant\s+acme/);
+    expect(again.screen).not.toMatch(/created/);
   });
 });
