@@ -94,57 +94,35 @@ const hotPath = {
 };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+// What every bundle shares: ES modules for Node 22+, with source maps.
+const common = { outdir: 'dist', bundle: true, format: 'esm', platform: 'node', target: 'node22', sourcemap: 'linked', logLevel: 'warning' };
+// The CLI and the library: native addons and the PostgreSQL driver stay in node_modules; bundled
+// CommonJS code's require() calls get a require (not `import ... from 'node:module'`: see
+// builtinsAsObjects above).
+const app = {
+  ...common,
+  external: ['better-sqlite3', 'argon2', 'pg', 'pg-native'],
+  define: { IAMCTL_VERSION: JSON.stringify(pkg.version) },
+  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
+};
+
 await build({
+  ...app,
   // The library is built on its own (below): as an entry here it would split the CLI's chunks
   // further (it reaches some of the modules a command loads, not all).
   entryPoints: { main: 'src/main.ts' },
-  outdir: 'dist',
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
-  // Native addons and the PostgreSQL driver stay in node_modules.
-  external: ['better-sqlite3', 'argon2', 'pg', 'pg-native'],
-  define: { IAMCTL_VERSION: JSON.stringify(pkg.version) },
-  // For bundled CommonJS code's require() calls. Not `import ... from 'node:module'`: see
-  // builtinsAsObjects above.
-  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
   plugins: [stubConfExtras, stubCommanderChildProcess, builtinsAsObjects, hotPath],
-  logLevel: 'warning',
 });
 
 // The library entry (package.json exports): one file, its lazily imported parts inlined.
-await build({
-  entryPoints: { lib: 'src/lib.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  sourcemap: 'linked',
-  external: ['better-sqlite3', 'argon2', 'pg', 'pg-native'],
-  define: { IAMCTL_VERSION: JSON.stringify(pkg.version) },
-  banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
-  plugins: [stubConfExtras, builtinsAsObjects],
-  logLevel: 'warning',
-});
+await build({ ...app, entryPoints: { lib: 'src/lib.ts' }, plugins: [stubConfExtras, builtinsAsObjects] });
 
 // The `key verify` fast path as one self-contained file (src/main.ts imports ./verify.js at
 // run time): a chunk graph costs its start-up several milliseconds more than one module.
-await build({
-  entryPoints: { verify: 'src/cli/fast-verify.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  sourcemap: 'linked',
-  external: ['better-sqlite3'],
-  logLevel: 'warning',
-});
+await build({ ...common, entryPoints: { verify: 'src/cli/fast-verify.ts' }, external: ['better-sqlite3'] });
 const verifyBundle = readFileSync(new URL('../dist/verify.js', import.meta.url), 'utf8');
 if (/from ["']node:(crypto|zlib)["']|from ["'](kysely|commander|chalk)["']/.test(verifyBundle)) {
   throw new Error('dist/verify.js imports a module its fast path exists to avoid');
