@@ -1,6 +1,8 @@
 // Shared measuring helpers for the benchmarks: medians of whole processes run side by side,
 // and of in-process loops. Nothing here asserts: benchmarks measure and report.
 import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,3 +60,23 @@ export async function rate(fn, ms = 1500) {
 }
 
 export const fmt = (n, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : String(n));
+
+// The key format of SPEC §9, to mint valid keys in bulk without a transaction and an audit event
+// per key (benchmarks check a sample against the library's own parser).
+const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+function randomBase62(length) {
+  let out = '';
+  while (out.length < length) for (const b of randomBytes(length * 2)) if (b < 248 && out.length < length) out += base62[b % 62];
+  return out;
+}
+
+/** A new valid key: { id, secret, key, hash (SHA-256 hex of the secret) }. */
+export function mintKey() {
+  const id = randomBase62(12);
+  const secret = randomBase62(43);
+  const body = `iak_${id}_${secret}`;
+  let n = crc32(body);
+  let sum = '';
+  for (let i = 0; i < 6; i++, n = Math.floor(n / 62)) sum = base62[n % 62] + sum;
+  return { id, secret, key: body + sum, hash: createHash('sha256').update(secret).digest('hex') };
+}

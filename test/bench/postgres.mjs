@@ -7,33 +7,17 @@
 // - whole-process `iamctl user import` of 10k CSV rows on PostgreSQL beside the same on SQLite.
 // User search on PostgreSQL is measured by users.mjs.
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import pg from 'pg';
 import { migrateToLatest, openStore, verifyApiKey } from 'iamctl';
-import { bin, median, rate, sideBySide, tempDir, timeProcess } from './lib.mjs';
+import { bin, median, rate, sideBySide, tempDir, timeProcess, mintKey } from './lib.mjs';
 
 const baseUrl = process.env.IAMCTL_BENCH_PG_URL ?? process.env.IAMCTL_TEST_PG_URL;
 const keyCount = 100_000;
 const importRows = 10_000;
 
-const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-function randomBase62(length) {
-  let out = '';
-  while (out.length < length) for (const b of randomBytes(length * 2)) if (b < 248 && out.length < length) out += base62[b % 62];
-  return out;
-}
-function mint() {
-  const id = randomBase62(12);
-  const secret = randomBase62(43);
-  const body = `iak_${id}_${secret}`;
-  let n = crc32(body);
-  let sum = '';
-  for (let i = 0; i < 6; i++, n = Math.floor(n / 62)) sum = base62[n % 62] + sum;
-  return { id, secret, key: body + sum, hash: createHash('sha256').update(secret).digest('hex') };
-}
 
 async function scratchDatabase(name) {
   const admin = new pg.Client({ connectionString: baseUrl });
@@ -72,7 +56,7 @@ async function seedKeys(db) {
     await trx.insertInto('role_assignments').values(users.map((u) => ({ tenant_id: 'bench', user_id: u.id, role_id: 'viewer', assigned_at: at }))).execute();
     let batch = [];
     for (let k = 0; k < keyCount; k++) {
-      const minted = mint();
+      const minted = mintKey();
       keys.push(minted);
       batch.push({ id: minted.id, tenant_id: 'bench', user_id: users[k % 1000].id, name: '', secret_hash: minted.hash, hint: `iak_${minted.id}_…${minted.key.slice(-4)}`, created_at: at, last_used_at: at });
       if (batch.length === 1000) {
