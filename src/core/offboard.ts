@@ -7,7 +7,7 @@ import { endSessionsOf } from '../auth/sessions.js';
 import { appendAudit } from '../store/audit-repo.js';
 import { toApiKeys } from '../store/key-repo.js';
 import type { ApiKeyRow, Database, UserRow } from '../store/schema.js';
-import { revokePendingInvitations } from '../store/invitation-repo.js';
+import { pendingInvitationIds, revokePendingInvitations } from '../store/invitation-repo.js';
 import { toUserObject } from '../store/user-repo.js';
 import { listAuditEvents } from './audit.js';
 import type { Deps } from './deps.js';
@@ -94,20 +94,6 @@ export async function removeAllGrants(trx: Trx, user: UserKey): Promise<void> {
   await trx.deleteFrom('resource_grants').where('tenant_id', '=', user.tenant_id).where('user_id', '=', user.id).execute();
 }
 
-/** The user's invitations that could still be accepted, or resent (pending or expired). */
-export async function openInvitationIds(db: Trx, user: UserKey): Promise<string[]> {
-  const rows = await db
-    .selectFrom('invitations')
-    .select('id')
-    .where('tenant_id', '=', user.tenant_id)
-    .where('user_id', '=', user.id)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('superseded_at', 'is', null)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 /** What offboarding would change, read in `db` (the transaction itself, when it runs). */
 async function plan(db: Trx, user: UserKey, at: string) {
   // One query after another: on PostgreSQL this runs on the transaction's single connection.
@@ -116,7 +102,7 @@ async function plan(db: Trx, user: UserKey, at: string) {
   const created = await keysCreatedForOthers(db, user, at);
   const teams = await teamsOf(db, user);
   const grants = await grantsOf(db, user);
-  const invitations = await openInvitationIds(db, user);
+  const invitations = await pendingInvitationIds(db, user);
   return { sessions: sessions.length, own, created, teams, grants, invitations };
 }
 
